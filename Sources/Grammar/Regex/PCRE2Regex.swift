@@ -1,0 +1,59 @@
+import CPCRE2
+
+/// A pattern compiled by PCRE2, the reference engine our own regex engine is judged against.
+///
+/// UTF mode with UTF checks; `$` matches only at the very end (ECMA semantics, not Perl's
+/// "before a final newline"). Search semantics by default, as JSON Schema `pattern` uses.
+///
+/// ```swift
+/// let r = try PCRE2Regex("^[a-z]+$")
+/// r.search("abc")   // true
+/// ```
+public final class PCRE2Regex: @unchecked Sendable {
+    // @unchecked: the compiled code is immutable after init; match data is made per call.
+    private let code: OpaquePointer
+
+    /// Why PCRE2 refused a pattern, with the byte offset it reports.
+    public struct CompileError: Error, CustomStringConvertible {
+        public let message: String
+        public let offset: Int
+        public var description: String { "PCRE2: \(message) at offset \(offset)" }
+    }
+
+    /// Compiles `pattern` (UTF-8) with `extraOptions` added to UTF | DOLLAR_ENDONLY.
+    public init(_ pattern: String, extraOptions: UInt32 = 0) throws {
+        var errorCode: Int32 = 0
+        var errorOffset: Int = 0
+        let options = UInt32(PCRE2_UTF) | UInt32(PCRE2_DOLLAR_ENDONLY) | extraOptions
+        let bytes = Array(pattern.utf8)
+        let compiled = bytes.withUnsafeBufferPointer { buf in
+            pcre2_compile_8(buf.baseAddress, buf.count, options, &errorCode, &errorOffset, nil)
+        }
+        guard let compiled else {
+            var message = [UInt8](repeating: 0, count: 256)
+            let n = pcre2_get_error_message_8(errorCode, &message, message.count)
+            throw CompileError(message: String(decoding: message.prefix(max(0, Int(n))), as: UTF8.self), offset: errorOffset)
+        }
+        code = compiled
+    }
+
+    deinit { pcre2_code_free_8(code) }
+
+    /// True if the pattern matches somewhere in `text` (unanchored search).
+    public func search(_ text: String) -> Bool { match(Array(text.utf8), anchoredBothEnds: false) }
+
+    /// True if the pattern matches the whole of `text`.
+    public func fullMatch(_ text: String) -> Bool { match(Array(text.utf8), anchoredBothEnds: true) }
+
+    /// Matches raw UTF-8 bytes; invalid UTF-8 never matches.
+    public func match(_ bytes: [UInt8], anchoredBothEnds: Bool) -> Bool {
+        guard let data = pcre2_match_data_create_from_pattern_8(code, nil) else { return false }
+        defer { pcre2_match_data_free_8(data) }
+        let options: UInt32 = anchoredBothEnds ? (UInt32(PCRE2_ANCHORED) | UInt32(PCRE2_ENDANCHORED)) : 0
+        let rc = bytes.withUnsafeBufferPointer { buf in
+            // A non-null pointer even for empty input.
+            pcre2_match_8(code, buf.baseAddress ?? UnsafePointer(bitPattern: 1), buf.count, 0, options, data, nil)
+        }
+        return rc >= 0
+    }
+}

@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// The `gen` command: constrained generation and the tools around it.
+@main
+struct Gen: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gen",
+        abstract: "Structured generation: output that always matches a JSON Schema, regex or grammar.",
+        subcommands: []
+    )
+}
