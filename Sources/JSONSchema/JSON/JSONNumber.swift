@@ -26,6 +26,14 @@ public struct JSONNumber: Sendable, CustomStringConvertible {
         (isNegative, digits, exponent) = parsed
     }
 
+    /// A number whose text the caller has already checked and normalized (the parser's fast path).
+    init(validatedText text: String, isNegative: Bool, digits: [UInt8], exponent: Int) {
+        self.text = text
+        self.isNegative = isNegative
+        self.digits = digits
+        self.exponent = exponent
+    }
+
     /// An integer.
     public init(_ value: Int) {
         self.init(String(value))!

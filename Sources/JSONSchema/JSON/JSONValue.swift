@@ -108,6 +108,10 @@ public struct JSONObject: Sendable {
 
     private static let indexThreshold = 12
 
+    /// True when some key occurs more than once (kept up to date, so equality and `uniqueMembers`
+    /// need no set building in the common case).
+    public private(set) var hasDuplicateKeys = false
+
     public init() { members = [] }
 
     public init(_ pairs: [(String, JSONValue)]) {
@@ -121,14 +125,26 @@ public struct JSONObject: Sendable {
     }
 
     private mutating func rebuildIndex() {
-        guard members.count > Self.indexThreshold else { index = nil; return }
+        guard members.count > Self.indexThreshold else {
+            index = nil
+            hasDuplicateKeys = false
+            for i in members.indices where !hasDuplicateKeys {
+                for j in 0..<i where members[j].key == members[i].key {
+                    hasDuplicateKeys = true
+                    break
+                }
+            }
+            return
+        }
         var map = [String: Int](minimumCapacity: members.count)
         for (i, m) in members.enumerated() { map[m.key] = i }
         index = map
+        hasDuplicateKeys = map.count != members.count
     }
 
     /// Appends a member (keeping any earlier member with the same key).
     public mutating func append(key: String, value: JSONValue) {
+        if !hasDuplicateKeys, self[key] != nil { hasDuplicateKeys = true }
         members.append(JSONMember(key: key, value: value))
         if index != nil {
             index![key] = members.count - 1
@@ -156,6 +172,7 @@ public struct JSONObject: Sendable {
 
     /// Keys that occur more than once, in order of their second occurrence.
     public var duplicateKeys: [String] {
+        guard hasDuplicateKeys else { return [] }
         var seen = Set<String>(), reported = Set<String>(), out: [String] = []
         for m in members where !seen.insert(m.key).inserted {
             if reported.insert(m.key).inserted { out.append(m.key) }
@@ -165,7 +182,7 @@ public struct JSONObject: Sendable {
 
     /// Distinct keys with their effective (last) values, in order of first occurrence.
     public var uniqueMembers: [JSONMember] {
-        if duplicateKeys.isEmpty { return members }
+        if !hasDuplicateKeys { return members }
         return keys.map { JSONMember(key: $0, value: self[$0]!) }
     }
 }
@@ -173,6 +190,13 @@ public struct JSONObject: Sendable {
 extension JSONObject: Equatable, Hashable {
     /// Order-free equality over effective members (the last value of each key).
     public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
+        if !lhs.hasDuplicateKeys && !rhs.hasDuplicateKeys {
+            guard lhs.members.count == rhs.members.count else { return false }
+            for m in lhs.members {
+                guard let other = rhs[m.key], other == m.value else { return false }
+            }
+            return true
+        }
         let l = lhs.uniqueMembers, r = rhs.uniqueMembers
         guard l.count == r.count else { return false }
         for m in l {
