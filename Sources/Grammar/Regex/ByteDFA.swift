@@ -1,0 +1,282 @@
+/// A lazily determinized byte automaton for one `RegexIR` expression.
+///
+/// States are derivatives of the root expression (paired with the class of the previous byte
+/// when the expression has `^`, `\b` or `\B`). Bytes are grouped into classes that no leaf of the
+/// expression distinguishes, and transitions live in a flat `[Int32]` table indexed by
+/// `state * classCount + class`; a cached step is two loads and no allocation. Missing
+/// transitions are computed on first use, within `Limits.maxStates` (then a budget error).
+///
+/// The DFA is a value: copy it per sequence or thread (copies share storage until one of them
+/// adds a state). `RegexIR` handles stay valid in the DFA's private copy of the arena.
+///
+/// ```swift
+/// var ir = RegexIR()
+/// let e = try ir.add(ecma: "[a-z]+@[a-z]+", mode: .fullMatch)
+/// var dfa = ByteDFA(ir, root: e)
+/// var s = dfa.initialState
+/// for b in "me@host".utf8 { s = try dfa.next(s, b) }
+/// dfa.isAccepting(s)                 // true
+/// try dfa.isDead(dfa.next(s, 0x20))  // true: no completion after a space
+/// ```
+public struct ByteDFA: Sendable {
+    /// A state number; `ByteDFA.deadState` is the empty language.
+    public typealias State = Int32
+
+    /// Limits on determinization.
+    public struct Limits: Sendable, Hashable {
+        /// The most states the DFA may hold.
+        public var maxStates: Int
+        public init(maxStates: Int = 50_000) { self.maxStates = maxStates }
+    }
+
+    /// The state of the empty language: no byte string is accepted from it.
+    public static let deadState: State = 0
+
+    @usableFromInline var ir: RegexIR
+    /// Byte → class.
+    @usableFromInline let classOf: [UInt8]
+    /// Number of byte classes (the table's row width).
+    @usableFromInline let classCount: Int
+    /// Class → its member bytes.
+    let classMembers: [[UInt8]]
+    /// `state * classCount + class` → next state, or -1 when not computed yet.
+    @usableFromInline var table: [Int32] = []
+    @usableFromInline var accepting: [Bool] = []
+    var stateExpr: [RegexIR.Expr] = []
+    var stateContext: [UInt8] = []
+    /// 0 unknown, 1 can reach an accepting state, 2 cannot.
+    var liveness: [UInt8] = []
+    var stateIndex: [UInt64: Int32] = [:]
+    public let limits: Limits
+    /// The start state.
+    public private(set) var initialState: State = 0
+
+    /// Builds the (empty) cache for `root` of `ir`.
+    public init(_ ir: RegexIR, root: RegexIR.Expr, limits: Limits = Limits()) {
+        self.ir = ir
+        self.limits = limits
+        // Byte classes: refine the partition of all bytes by every byte set reachable from the
+        // root (derivatives only recombine these), and by word bytes when `\b`/`\B` occur.
+        var classOf = [UInt8](repeating: 0, count: 256)
+        var classCount = 1
+        var seen = Set<Int32>()
+        var stack = [root]
+        var sets: Set<ByteSet> = []
+        while let e = stack.popLast() {
+            guard seen.insert(e.id).inserted else { continue }
+            switch ir.node(e) {
+            case .bytes(let s): sets.insert(s)
+            case .concat(let a, let b): stack.append(a); stack.append(b)
+            case .or(let xs), .and(let xs): stack.append(contentsOf: xs)
+            case .not(let x), .repeat(let x, _, _): stack.append(x)
+            case .assertion(let a): if a == .wordBoundary || a == .notWordBoundary { sets.insert(ByteSet.word) }
+            case .nothing, .empty: break
+            }
+        }
+        for s in sets {
+            var remap = [Int16](repeating: -1, count: classCount * 2)
+            var next = 0
+            for b in 0..<256 {
+                let k = Int(classOf[b]) * 2 + (s.contains(UInt8(b)) ? 1 : 0)
+                if remap[k] < 0 { remap[k] = Int16(next); next += 1 }
+                classOf[b] = UInt8(remap[k])
+            }
+            classCount = next
+        }
+        var members = [[UInt8]](repeating: [], count: classCount)
+        for b in 0..<256 { members[Int(classOf[b])].append(UInt8(b)) }
+        self.classOf = classOf
+        self.classCount = classCount
+        self.classMembers = members
+        _ = addState(RegexIR.nothing, context: 2)
+        liveness[0] = 2
+        initialState = addState(root, context: 0)
+    }
+
+    /// Parses and compiles an ECMA-262 pattern into a fresh arena.
+    ///
+    /// ```swift
+    /// var dfa = try ByteDFA(ecma: "\\d{3}-\\d{4}", mode: .fullMatch)
+    /// try dfa.matches(Array("555-1234".utf8))   // true
+    /// ```
+    public init(ecma pattern: String, mode: RegexMatchMode, limits: Limits = Limits()) throws(RegexError) {
+        var ir = RegexIR()
+        let root = try ir.add(ecma: pattern, mode: mode)
+        self.init(ir, root: root, limits: limits)
+    }
+
+    /// The number of states built so far.
+    public var stateCount: Int { stateExpr.count }
+
+    /// The expression a state stands for.
+    public func expression(of state: State) -> RegexIR.Expr { stateExpr[Int(state)] }
+
+    private mutating func addState(_ e: RegexIR.Expr, context: UInt8) -> State {
+        if e == RegexIR.nothing && !stateExpr.isEmpty { return Self.deadState }
+        let ctx: UInt8 = ir.contextual[Int(e.id)] ? context : 2
+        let key = UInt64(UInt32(e.id)) << 2 | UInt64(ctx)
+        if let s = stateIndex[key] { return s }
+        let s = State(stateExpr.count)
+        stateIndex[key] = s
+        stateExpr.append(e)
+        stateContext.append(ctx)
+        accepting.append(ir.nullableAtEnd(e, context: ctx))
+        liveness.append(0)
+        table.append(contentsOf: repeatElement(-1, count: classCount))
+        return s
+    }
+
+    /// The state after reading `byte` in `state`. Computes and caches the transition on first use.
+    @inlinable
+    public mutating func next(_ state: State, _ byte: UInt8) throws(RegexError) -> State {
+        let cls = Int(classOf[Int(byte)])
+        let t = table[Int(state) &* classCount &+ cls]
+        if t >= 0 { return t }
+        return try computeTransition(state, cls)
+    }
+
+    /// The cached transition, or nil if it has not been computed yet (never computes).
+    @inlinable
+    public func cachedNext(_ state: State, _ byte: UInt8) -> State? {
+        let t = table[Int(state) &* classCount &+ Int(classOf[Int(byte)])]
+        return t >= 0 ? t : nil
+    }
+
+    @usableFromInline
+    mutating func computeTransition(_ state: State, _ cls: Int) throws(RegexError) -> State {
+        let b = classMembers[cls][0]
+        let d = ir.derivative(stateExpr[Int(state)], b, context: stateContext[Int(state)])
+        if ir.overBudget {
+            throw RegexError(.budget, offset: nil, "regex automaton needs more than \(ir.limits.maxExpressions) expressions")
+        }
+        let t = addState(d, context: RegexIR.contextAfter(b))
+        if stateExpr.count > limits.maxStates {
+            throw RegexError(.budget, offset: nil, "regex automaton needs more than \(limits.maxStates) states")
+        }
+        table[Int(state) * classCount + cls] = t
+        return t
+    }
+
+    /// True if the bytes read so far form an accepted text.
+    @inlinable
+    public func isAccepting(_ state: State) -> Bool { accepting[Int(state)] }
+
+    /// True if no continuation from `state` is accepted. Explores the states reachable from
+    /// `state` (within the state budget) unless already known; the answer is cached.
+    public mutating func isDead(_ state: State) throws(RegexError) -> Bool {
+        if liveness[Int(state)] != 0 { return liveness[Int(state)] == 2 }
+        return try shortestPath(from: state) == nil
+    }
+
+    /// True if the automaton accepts nothing at all.
+    public mutating func isEmptyLanguage() throws(RegexError) -> Bool { try isDead(initialState) }
+
+    /// Breadth-first search to the nearest accepting state; marks liveness on the way.
+    private mutating func shortestPath(from state: State) throws(RegexError) -> [UInt8]? {
+        var parent: [State: (State, Int)] = [state: (-1, -1)]
+        var queue: [State] = [state]
+        var head = 0
+        var found: State? = nil
+        while head < queue.count {
+            let s = queue[head]; head += 1
+            if accepting[Int(s)] { found = s; break }
+            if liveness[Int(s)] == 2 { continue }
+            for cls in 0..<classCount {
+                var t = table[Int(s) * classCount + cls]
+                if t < 0 { t = try computeTransition(s, cls) }
+                if t == Self.deadState || parent[t] != nil { continue }
+                parent[t] = (s, cls)
+                queue.append(t)
+            }
+        }
+        guard var s = found else {
+            for s in queue { liveness[Int(s)] = 2 }
+            return nil
+        }
+        var bytes: [UInt8] = []
+        while let (p, cls) = parent[s], p >= 0 {
+            liveness[Int(s)] = 1
+            bytes.append(classMembers[cls][0])
+            s = p
+        }
+        liveness[Int(state)] = 1
+        return bytes.reversed()
+    }
+
+    /// A shortest byte string that leads from `state` to acceptance, or nil if `state` is dead.
+    ///
+    /// ```swift
+    /// var dfa = try ByteDFA(ecma: "ab+c", mode: .fullMatch)
+    /// try dfa.shortestAcceptedBytes()   // Array("abc".utf8)
+    /// ```
+    public mutating func shortestAcceptedBytes(from state: State? = nil) throws(RegexError) -> [UInt8]? {
+        try shortestPath(from: state ?? initialState)
+    }
+
+    /// A random accepted byte string (valid UTF-8), or nil if the language is empty.
+    ///
+    /// Walks at most `maxLength` random live transitions (stopping early at accepting states
+    /// with probability 1/4), then appends a shortest completion, so the result can be longer
+    /// than `maxLength` by that completion. Deterministic for a given `seed`.
+    public mutating func randomAcceptedBytes(seed: UInt64, maxLength: Int = 32, from state: State? = nil) throws(RegexError) -> [UInt8]? {
+        var rng = SplitMix64(seed: seed)
+        var s = state ?? initialState
+        if try isDead(s) { return nil }
+        var out: [UInt8] = []
+        while out.count < maxLength {
+            if accepting[Int(s)] && rng.next() % 4 == 0 { return out }
+            var live: [(Int, State)] = []
+            for cls in 0..<classCount {
+                var t = table[Int(s) * classCount + cls]
+                if t < 0 { t = try computeTransition(s, cls) }
+                if t != Self.deadState, try !isDead(t) { live.append((cls, t)) }
+            }
+            if live.isEmpty { break }
+            let (cls, t) = live[Int(rng.next() % UInt64(live.count))]
+            let members = classMembers[cls]
+            out.append(members[Int(rng.next() % UInt64(members.count))])
+            s = t
+        }
+        guard let tail = try shortestPath(from: s) else { return nil }
+        return out + tail
+    }
+
+    /// True if the whole of `bytes` is accepted.
+    public mutating func matches(_ bytes: some Sequence<UInt8>) throws(RegexError) -> Bool {
+        var s = initialState
+        for b in bytes {
+            s = try next(s, b)
+            if s == Self.deadState { return false }
+        }
+        return accepting[Int(s)]
+    }
+
+    /// True if the UTF-8 of `text` is accepted.
+    public mutating func matches(_ text: String) throws(RegexError) -> Bool {
+        try matches(text.utf8)
+    }
+
+    /// Computes every reachable state (within the budget), after which `next` never fails.
+    public mutating func determinizeAll() throws(RegexError) {
+        var s = 0
+        while s < stateExpr.count {
+            for cls in 0..<classCount where table[s * classCount + cls] < 0 {
+                _ = try computeTransition(State(s), cls)
+            }
+            s += 1
+        }
+    }
+}
+
+/// A small deterministic generator (SplitMix64, Steele et al. 2014) for reproducible test data.
+public struct SplitMix64: RandomNumberGenerator, Sendable {
+    private var state: UInt64
+    public init(seed: UInt64) { state = seed }
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
