@@ -23,8 +23,8 @@ let package = Package(
             pkgConfig: "libpcre2-8",
             providers: [.apt(["libpcre2-dev"])]
         ),
-        // SIMD loops with no domain knowledge.
-        .target(name: "Kernels"),
+        // SIMD loops with no domain knowledge. See kernelsSwiftSettings below and docs/kernels.md.
+        .target(name: "Kernels", swiftSettings: kernelsSwiftSettings),
         // Regex engine, grammar IR and front-ends, lexer, Earley parser, token trie, matcher.
         .target(
             name: "Grammar",
@@ -55,3 +55,20 @@ let package = Package(
     ]
 )
 
+
+/// The Kernels target's code generation. On x86_64 hosts the AVX2/FMA/F16C paths (Intel intrinsics
+/// through Clang's `_Builtin_intrinsics.intel` module) are compiled in and `KERNELS_AVX2` is defined;
+/// elsewhere, or with `STRUCTGEN_PORTABLE_KERNELS=1` in the environment, only the portable Swift
+/// paths are built. The flags apply to the Kernels target alone, so other targets stay portable;
+/// the binary then requires a CPU with AVX2, FMA and F16C (Haswell / Zen 1 or newer).
+var kernelsSwiftSettings: [SwiftSetting] {
+    #if arch(x86_64)
+    if Context.environment["STRUCTGEN_PORTABLE_KERNELS"] != "1" {
+        return [
+            .define("KERNELS_AVX2"),
+            .unsafeFlags(["-Xcc", "-mavx2", "-Xcc", "-mfma", "-Xcc", "-mf16c"]),
+        ]
+    }
+    #endif
+    return []
+}
