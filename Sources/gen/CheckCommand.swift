@@ -1,0 +1,104 @@
+import ArgumentParser
+import Foundation
+import Grammar
+
+/// `gen check`: says accept or reject for texts under a constraint, as the compiled automaton decides.
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Print accept or reject for each text under a constraint (whole-text match).",
+        discussion: """
+            Texts are read from standard input, one per line (without the newline), or from each --file \
+            as one whole text (newlines included). One line of output per text: accept or reject. \
+            The exit status is 0 when every text was processed, whatever the verdicts; 1 for unreadable \
+            input; 2 for a constraint that does not compile (the error says where and why).
+
+            Example:
+              printf '2026-11-25\\n2026-13-01\\n' | gen check --regex '\\d{4}-(0[1-9]|1[0-2])-\\d{2}'
+            """
+    )
+
+    @Option(name: .long, help: ArgumentHelp("An ECMA-262 regular expression the whole text must match.", valueName: "pattern"))
+    var regex: String
+
+    @Option(name: .long, help: ArgumentHelp("Check this file as one text (repeatable); without it, stdin lines.", valueName: "path"))
+    var file: [String] = []
+
+    func run() throws {
+        var dfa: ByteDFA
+        do {
+            dfa = try ByteDFA(ecma: regex, mode: .fullMatch)
+        } catch {
+            FileHandle.standardError.write(Data("gen check: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        var output = BufferedOutput()
+        func judge(_ bytes: some Sequence<UInt8>) throws {
+            do {
+                output.write(try dfa.matches(bytes) ? "accept\n" : "reject\n")
+            } catch {
+                output.flush()
+                FileHandle.standardError.write(Data("gen check: \(error)\n".utf8))
+                throw ExitCode(2)
+            }
+        }
+        if file.isEmpty {
+            var lines = LineReader(FileHandle.standardInput)
+            while let line = lines.next() { try judge(line) }
+        } else {
+            for path in file {
+                guard let data = FileManager.default.contents(atPath: path) else {
+                    output.flush()
+                    FileHandle.standardError.write(Data("gen check: cannot read \(path)\n".utf8))
+                    throw ExitCode(1)
+                }
+                try judge(data)
+            }
+        }
+        output.flush()
+    }
+}
+
+/// Lines of a file handle, read in blocks, without their "\n" (memory bounded by the longest line).
+struct LineReader {
+    let handle: FileHandle
+    var buffer: [UInt8] = []
+    var start = 0
+    var atEnd = false
+
+    init(_ handle: FileHandle) { self.handle = handle }
+
+    mutating func next() -> ArraySlice<UInt8>? {
+        while true {
+            if let nl = buffer[start...].firstIndex(of: 10) {
+                let line = buffer[start..<nl]
+                start = nl + 1
+                return line
+            }
+            if atEnd {
+                guard start < buffer.count else { return nil }
+                let line = buffer[start...]
+                start = buffer.count
+                return line
+            }
+            buffer.removeFirst(start)
+            start = 0
+            let chunk = handle.readData(ofLength: 1 << 16)
+            if chunk.isEmpty { atEnd = true } else { buffer.append(contentsOf: chunk) }
+        }
+    }
+}
+
+/// Standard output with a buffer, so a million verdicts are not a million writes.
+struct BufferedOutput {
+    var bytes: [UInt8] = []
+    mutating func write(_ s: String) {
+        bytes.append(contentsOf: s.utf8)
+        if bytes.count >= 1 << 16 { flush() }
+    }
+    mutating func flush() {
+        guard !bytes.isEmpty else { return }
+        FileHandle.standardOutput.write(Data(bytes))
+        bytes.removeAll(keepingCapacity: true)
+    }
+}
