@@ -70,8 +70,8 @@ public final class GGUFFile: Sendable {
         // Lower bounds on the size of one entry, so a count can be checked before any allocation.
         let minTensorInfo = 8 + 1 + 4 + 8 + 4 + 8  // name length, 1-byte name, n_dims, 1 dim, type, offset
         let minKV = 8 + 1 + 4 + 1                  // key length, 1-byte key, type, 1-byte value
-        let tensorCount = try c.readCount("tensor count", limit: c.remaining / minTensorInfo)
-        let kvCount = try c.readCount("metadata count", limit: c.remaining / minKV)
+        let tensorCount = try c.readCount("tensor count", minItemSize: minTensorInfo)
+        let kvCount = try c.readCount("metadata count", minItemSize: minKV)
 
         var metadata: [String: GGUFValue] = [:]
         var keys: [String] = []
@@ -235,7 +235,7 @@ public final class GGUFFile: Sendable {
             }
             let elementType = try readType(&c, "element type of \(what)")
             let minSize = elementType.fixedSize ?? (elementType == .string ? 8 : 12)
-            let count = try c.readCount("element count of \(what)", limit: c.remaining / minSize)
+            let count = try c.readCount("element count of \(what)", minItemSize: minSize)
             let start = c.offset
             if let size = elementType.fixedSize {
                 c.offset += count * size  // checked by readCount's limit

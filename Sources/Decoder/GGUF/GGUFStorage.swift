@@ -79,12 +79,14 @@ struct GGUFCursor {
         return T(littleEndian: value)
     }
 
-    /// A count or length stored as uint64, checked to fit in `Int` and to be at most `limit`.
-    mutating func readCount(_ what: String, limit: Int) throws -> Int {
+    /// A count stored as uint64, checked against the bytes left after it: each counted item takes
+    /// at least `minItemSize` bytes, so a count that cannot fit is refused before any allocation.
+    mutating func readCount(_ what: String, minItemSize: Int) throws -> Int {
         let start = offset
         let raw = try read(UInt64.self, what)
-        guard raw <= UInt64(Int.max), Int(raw) <= limit else {
-            throw GGUFError(offset: start, "\(what) \(raw) is impossible: only \(limit) fit in the \(remaining) bytes left")
+        let limit = remaining / minItemSize
+        guard raw <= UInt64(limit) else {
+            throw GGUFError(offset: start, "\(what) \(raw) is impossible: at most \(limit) fit in the \(remaining) bytes left")
         }
         return Int(raw)
     }

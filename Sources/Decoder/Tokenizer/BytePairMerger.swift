@@ -12,9 +12,11 @@ struct BytePairMerger {
     private var prev: UnsafeMutablePointer<Int32>
     private var heap: [UInt64] = []
     private var capacity: Int
-    static let shortWord = 48
+    /// Words up to this many bytes use the array scan, longer ones the heap.
+    let shortWord: Int
 
-    init() {
+    init(shortWord: Int = 48) {
+        self.shortWord = shortWord
         capacity = 64
         ids = .allocate(capacity: capacity)
         pairs = .allocate(capacity: capacity)
@@ -45,7 +47,7 @@ struct BytePairMerger {
         reserve(n)
         for i in 0..<n { ids[i] = byteTokens[Int(word[i])] }
         var count = n
-        if n <= Self.shortWord {
+        if n <= shortWord {
             // pairs[i] = rank << 32 | merged id of (ids[i], ids[i+1]); UInt64.max = no merge.
             for i in 0..<(n - 1) { pairs[i] = merges.lookup(ids[i], ids[i + 1]) }
             while count > 1 {

@@ -32,7 +32,7 @@ extension Tokenizer {
                 bytes = bytes.dropFirst()
             }
             out.append(contentsOf: bytes)
-            if !bytes.isEmpty || kind != .normal { first = false }
+            first = false
         } else if includeSpecial {
             out.append(contentsOf: vocabulary.literal(of: id).utf8)
         }
