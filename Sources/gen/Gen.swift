@@ -6,6 +6,6 @@ struct Gen: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gen",
         abstract: "Structured generation: output that always matches a JSON Schema, regex or grammar.",
-        subcommands: [CheckCommand.self, BenchmarkCommand.self]
+        subcommands: [CheckCommand.self, TokenizeCommand.self, DetokenizeCommand.self, BenchmarkCommand.self]
     )
 }

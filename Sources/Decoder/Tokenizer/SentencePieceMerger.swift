@@ -1,0 +1,102 @@
+/// SentencePiece BPE (the Llama 2 / Phi-3 tokenizer) on one text fragment whose spaces are
+/// already `▁`: start from one symbol per UTF-8 character, repeatedly merge the adjacent pair whose
+/// concatenation is the vocabulary token with the highest score (leftmost on ties), then map each
+/// symbol to its token, or to its bytes' `<0xNN>` tokens when it is not one (byte fallback).
+/// This is SentencePiece's `bpe_model.cc` algorithm, in the form llama.cpp's `llm_tokenizer_spm` uses.
+struct SentencePieceMerger {
+    private struct Symbol { var start: Int32; var length: Int32; var prev: Int32; var next: Int32 }
+    private struct Bigram { var key: UInt64; var right: Int32; var size: Int32 }  // key: ~score << 32 | left
+
+    private var symbols: [Symbol] = []
+    private var heap: [Bigram] = []
+
+    /// A float's bits made to sort like the float, then inverted so that a min-heap pops the highest score.
+    @inline(__always)
+    private static func descendingKey(_ score: Float) -> UInt64 {
+        let bits = score.bitPattern
+        let sortable = bits & 0x8000_0000 != 0 ? ~bits : bits | 0x8000_0000
+        return UInt64(~sortable)
+    }
+
+    mutating func encode(_ text: UnsafeBufferPointer<UInt8>, lookup: FlatByteStringMap, scores: [Float],
+                         byteTokens: [Int32], unknown: Int32, into out: inout [Int]) {
+        symbols.removeAll(keepingCapacity: true)
+        heap.removeAll(keepingCapacity: true)
+        var i = 0
+        while i < text.count {
+            let b = text[i]
+            let len = b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4
+            let n = min(len, text.count - i)
+            symbols.append(Symbol(start: Int32(i), length: Int32(n), prev: Int32(symbols.count - 1),
+                                  next: i + n < text.count ? Int32(symbols.count + 1) : -1))
+            i += n
+        }
+        for k in 0..<max(symbols.count - 1, 0) { tryAdd(k, k + 1, text, lookup, scores) }
+        while let bigram = pop() {
+            let left = Int(bigram.key & 0xFFFF_FFFF), right = Int(bigram.right)
+            let l = symbols[left], r = symbols[right]
+            // Stale: one side was merged away or grew since this pair was queued.
+            if l.length == 0 || r.length == 0 || l.length + r.length != bigram.size { continue }
+            symbols[left].length += r.length
+            symbols[right].length = 0
+            symbols[left].next = r.next
+            if r.next >= 0 { symbols[Int(r.next)].prev = Int32(left) }
+            if l.prev >= 0 { tryAdd(Int(l.prev), left, text, lookup, scores) }
+            if r.next >= 0 { tryAdd(left, Int(r.next), text, lookup, scores) }
+        }
+        var k = symbols.isEmpty ? -1 : 0
+        while k >= 0 {
+            let s = symbols[k]
+            let piece = UnsafeBufferPointer(rebasing: text[Int(s.start)..<Int(s.start + s.length)])
+            let id = lookup.lookup(piece)
+            if id >= 0 {
+                out.append(Int(id))
+            } else {
+                for byte in piece {
+                    let t = byteTokens[Int(byte)]
+                    out.append(Int(t >= 0 ? t : unknown))
+                }
+            }
+            k = Int(s.next)
+        }
+    }
+
+    private mutating func tryAdd(_ left: Int, _ right: Int, _ text: UnsafeBufferPointer<UInt8>,
+                                 _ lookup: FlatByteStringMap, _ scores: [Float]) {
+        let start = Int(symbols[left].start)
+        let size = Int(symbols[left].length + symbols[right].length)
+        let id = lookup.lookup(UnsafeBufferPointer(rebasing: text[start..<(start + size)]))
+        guard id >= 0, Int(id) < scores.count else { return }
+        push(Bigram(key: Self.descendingKey(scores[Int(id)]) << 32 | UInt64(left), right: Int32(right), size: Int32(size)))
+    }
+
+    private mutating func push(_ v: Bigram) {
+        heap.append(v)
+        var i = heap.count - 1
+        while i > 0 {
+            let p = (i - 1) / 2
+            if heap[p].key <= v.key { break }
+            heap[i] = heap[p]
+            i = p
+        }
+        heap[i] = v
+    }
+
+    private mutating func pop() -> Bigram? {
+        guard let last = heap.popLast() else { return nil }
+        guard !heap.isEmpty else { return last }
+        let top = heap[0]
+        var i = 0
+        let n = heap.count
+        while true {
+            var c = 2 * i + 1
+            if c >= n { break }
+            if c + 1 < n && heap[c + 1].key < heap[c].key { c += 1 }
+            if last.key <= heap[c].key { break }
+            heap[i] = heap[c]
+            i = c
+        }
+        heap[i] = last
+        return top
+    }
+}
