@@ -43,7 +43,7 @@ let package = Package(
         .executableTarget(
             name: "gen",
             dependencies: [
-                "Grammar", "JSONSchema", "Decoder",
+                "Grammar", "JSONSchema", "Decoder", "CPCRE2",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -17,15 +17,11 @@ struct JSONBenchmark: ParsableCommand {
     var rounds: Int = 5
 
     func run() throws {
-        let root = shared ?? ProcessInfo.processInfo.environment["STRUCTGEN_SHARED"] ?? "../shared"
-        let folder = URL(fileURLWithPath: root).appendingPathComponent("jsonschemabench")
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else {
-            throw ValidationError("jsonschemabench not found at \(folder.path) (pass --shared or set STRUCTGEN_SHARED)")
-        }
+        let urls = try SharedData.files("jsonschemabench", shared: shared)
         var files: [Data] = []
         var instances: [Data] = []
-        for name in names.sorted() where name.hasSuffix(".json") {
-            let data = try Data(contentsOf: folder.appendingPathComponent(name))
+        for url in urls {
+            let data = try Data(contentsOf: url)
             files.append(data)
             // Instances as the MaskBench protocol feeds them: json.dumps(data, ensure_ascii=False).
             let value = try JSONParser.parse(data)
@@ -36,13 +32,13 @@ struct JSONBenchmark: ParsableCommand {
         #if DEBUG
         print("warning: debug build; numbers are only meaningful with -c release")
         #endif
-        print("corpus: \(folder.path)")
+        print("corpus: \(SharedData.root(shared).appendingPathComponent("jsonschemabench").path)")
         for (label, corpus) in [("schema files", files), ("instances", instances)] {
             let bytes = corpus.reduce(0) { $0 + $1.count }
-            let ours = try best(rounds) {
+            let ours = try Stopwatch.best(rounds) {
                 for d in corpus { _ = try JSONParser.parse(d) }
             }
-            let foundation = try best(rounds) {
+            let foundation = try Stopwatch.best(rounds) {
                 for d in corpus { _ = try JSONSerialization.jsonObject(with: d, options: [.fragmentsAllowed]) }
             }
             let mb = Double(bytes) / 1_000_000
@@ -51,16 +47,5 @@ struct JSONBenchmark: ParsableCommand {
             print(String(format: "  JSONSerialization  %8.1f MB/s  (%.3f s)", mb / foundation, foundation))
             print(String(format: "  ratio              %8.2fx (JSONSerialization time / JSONParser time)", foundation / ours))
         }
-    }
-
-    /// The fastest of `rounds` runs of `body`, in seconds.
-    private func best(_ rounds: Int, _ body: () throws -> Void) throws -> Double {
-        var best = Double.infinity
-        for _ in 0..<max(1, rounds) {
-            let start = DispatchTime.now().uptimeNanoseconds
-            try body()
-            best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
-        }
-        return best
     }
 }

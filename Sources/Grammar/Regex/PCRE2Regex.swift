@@ -12,6 +12,8 @@ import CPCRE2
 public final class PCRE2Regex: @unchecked Sendable {
     // @unchecked: the compiled code is immutable after init; match data is made per call.
     private let code: OpaquePointer
+    /// True when PCRE2's JIT compiled the pattern; matches then run the machine code.
+    public let isJITCompiled: Bool
 
     /// Why PCRE2 refused a pattern, with the byte offset it reports.
     public struct CompileError: Error, CustomStringConvertible {
@@ -20,8 +22,10 @@ public final class PCRE2Regex: @unchecked Sendable {
         public var description: String { "PCRE2: \(message) at offset \(offset)" }
     }
 
-    /// Compiles `pattern` (UTF-8) with `extraOptions` added to UTF | DOLLAR_ENDONLY.
-    public init(_ pattern: String, extraOptions: UInt32 = 0) throws {
+    /// Compiles `pattern` (UTF-8) with `extraOptions` added to UTF | DOLLAR_ENDONLY; with `jit`, also
+    /// to machine code (PCRE2 JIT), which then serves every match (match-time ANCHORED/ENDANCHORED
+    /// make PCRE2 fall back to its interpreter: pass them in `extraOptions` instead for JIT speed).
+    public init(_ pattern: String, extraOptions: UInt32 = 0, jit: Bool = false) throws {
         var errorCode: Int32 = 0
         var errorOffset: Int = 0
         let options = UInt32(PCRE2_UTF) | UInt32(PCRE2_DOLLAR_ENDONLY) | extraOptions
@@ -35,6 +39,7 @@ public final class PCRE2Regex: @unchecked Sendable {
             throw CompileError(message: String(decoding: message.prefix(max(0, Int(n))), as: UTF8.self), offset: errorOffset)
         }
         code = compiled
+        isJITCompiled = jit && pcre2_jit_compile_8(compiled, UInt32(PCRE2_JIT_COMPLETE)) == 0
     }
 
     deinit { pcre2_code_free_8(code) }
