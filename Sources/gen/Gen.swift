@@ -6,6 +6,6 @@ struct Gen: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gen",
         abstract: "Structured generation: output that always matches a JSON Schema, regex or grammar.",
-        subcommands: [BenchmarkCommand.self]
+        subcommands: [BenchmarkCommand.self, ValidateCommand.self, ConformanceCommand.self]
     )
 }

@@ -91,7 +91,15 @@ enum Metaschemas {
         if d == .draft2019_09 { p += [("$recursiveRef", type("string")), ("$recursiveAnchor", type("boolean"))] }
         if d >= .draft2020_12 { p += [("$dynamicRef", type("string")), ("$dynamicAnchor", type("string"))] }
 
+        // The named definitions real schemas point into (e.g. "draft-04/schema#/definitions/positiveInteger").
+        let counts = d == .draft4 ? ["positiveInteger", "positiveIntegerDefault0"] : ["nonNegativeInteger", "nonNegativeIntegerDefault0"]
+        let definitions: [(String, JSONValue)] = [
+            ("schemaArray", schemaArray), (counts[0], nonNegative), (counts[1], nonNegative),
+            ("simpleTypes", obj([("enum", simpleTypes)])), ("stringArray", stringArray),
+        ]
+
         var root: [(String, JSONValue)] = [("$schema", .string(d.metaschemaURI)), (d.idKeyword, .string(d.metaschemaURI))]
+        root.append((d >= .draft2019_09 ? "$defs" : "definitions", .object(JSONObject(definitions))))
         if d == .draft2019_09 { root.append(("$recursiveAnchor", true)) }
         if d == .draft2020_12 { root.append(("$dynamicAnchor", "meta")) }
         root.append(("type", d == .draft4 ? "object" : ["object", "boolean"]))

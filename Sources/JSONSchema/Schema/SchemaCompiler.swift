@@ -19,7 +19,14 @@ struct SchemaCompiler {
         self.options = options
     }
 
+    /// The absolute location: base URI of the enclosing resource + "#" + pointer inside it.
     func describe(_ location: Location) -> String {
+        if let r = index.resource(at: location) {
+            let resource = index.resources[r]
+            if resource.root.document == location.document, location.pointer.hasPrefix(resource.root.pointer) {
+                return resource.baseURI + "#" + location.pointer.dropFirst(resource.root.pointer.count)
+            }
+        }
         let base = index.resources.first { $0.root.document == location.document && $0.root.pointer == "" }?.baseURI ?? ""
         return base + "#" + location.pointer
     }

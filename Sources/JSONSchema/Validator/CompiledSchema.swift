@@ -57,19 +57,19 @@ public struct CompiledSchema: Sendable {
     }
 
     /// The errors of `instance` (empty when valid), each with its instance and schema locations.
-    public func validate(_ instance: JSONValue) -> [ValidationError] {
+    public func validate(_ instance: JSONValue) -> [InstanceError] {
         var run = ValidationRun(schema: self, recordErrors: true)
         var none: Annotations?
         let valid = run.evaluate(root, instance, &none)
         if !valid && run.errors.isEmpty {
-            return [ValidationError(instanceLocation: "", keywordLocation: nodes[root].location, message: "instance is invalid")]
+            return [InstanceError(instanceLocation: "", keywordLocation: nodes[root].location, message: "instance is invalid")]
         }
         return valid ? [] : run.errors
     }
 }
 
-/// One reason an instance is invalid.
-public struct ValidationError: Sendable, Equatable, CustomStringConvertible {
+/// One reason an instance is invalid (named apart from ArgumentParser's `ValidationError`).
+public struct InstanceError: Sendable, Equatable, CustomStringConvertible {
     /// JSON pointer to the failing part of the instance ("" for the whole).
     public let instanceLocation: String
     /// Absolute location of the failing keyword: schema URI + "#" + JSON pointer.
