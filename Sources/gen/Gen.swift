@@ -6,6 +6,9 @@ struct Gen: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gen",
         abstract: "Structured generation: output that always matches a JSON Schema, regex or grammar.",
-        subcommands: [CheckCommand.self, TokenizeCommand.self, DetokenizeCommand.self, BenchmarkCommand.self]
+        subcommands: [
+            CheckCommand.self, ValidateCommand.self, ConformanceCommand.self, TokenizeCommand.self,
+            DetokenizeCommand.self, BenchmarkCommand.self,
+        ]
     )
 }
