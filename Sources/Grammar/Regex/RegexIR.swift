@@ -83,6 +83,9 @@ public struct RegexIR: Sendable {
     @usableFromInline var nullable: [UInt16] = []
     /// Bit 0: depends on the previous byte (contains `^`, `\b` or `\B`).
     @usableFromInline var contextual: [Bool] = []
+    /// Bytes that can start a non-empty match (an over-approximation); a derivative by any other
+    /// byte is `nothing` without further work.
+    var firstBytes: [ByteSet] = []
     var index: [Node: Int32] = [:]
     var derivatives: [UInt64: Int32] = [:]
     public var limits: Limits
@@ -145,6 +148,18 @@ public struct RegexIR: Sendable {
             case .notWordBoundary: (n, c) = (~Self.boundaryMask & Self.allContexts, true)
             }
         }
+        let first: ByteSet
+        switch node {
+        case .nothing, .empty, .assertion: first = ByteSet()
+        case .bytes(let s): first = s
+        case .concat(let a, let b):
+            first = nullable[Int(a.id)] != 0 ? firstBytes[Int(a.id)].union(firstBytes[Int(b.id)]) : firstBytes[Int(a.id)]
+        case .or(let xs): first = xs.reduce(ByteSet()) { $0.union(firstBytes[Int($1.id)]) }
+        case .and(let xs): first = xs.reduce(ByteSet.all) { $0.intersection(firstBytes[Int($1.id)]) }
+        case .not: first = ByteSet.all
+        case .repeat(let x, _, _): first = firstBytes[Int(x.id)]
+        }
+        firstBytes.append(first)
         nodes.append(node)
         nullable.append(n)
         contextual.append(c)
@@ -342,6 +357,7 @@ public struct RegexIR: Sendable {
     /// byte (0 start of text, 1 word, 2 other). Assertions at the front are decided with the
     /// previous context and `b`; the concatenation spine is walked iteratively.
     mutating func derivative(_ e: Expr, _ b: UInt8, context: UInt8) -> Expr {
+        if !firstBytes[Int(e.id)].contains(b) { return Self.nothing }
         let ctx: UInt8 = contextual[Int(e.id)] ? context : 0
         let key = UInt64(UInt32(e.id)) << 10 | UInt64(ctx) << 8 | UInt64(b)
         if let d = derivatives[key] { return Expr(d) }
