@@ -26,7 +26,12 @@ public struct ByteDFA: Sendable {
     public struct Limits: Sendable, Hashable {
         /// The most states the DFA may hold.
         public var maxStates: Int
-        public init(maxStates: Int = 50_000) { self.maxStates = maxStates }
+        /// The most transition-table entries (states × byte classes, 4 bytes each).
+        public var maxTableEntries: Int
+        public init(maxStates: Int = 250_000, maxTableEntries: Int = 1 << 24) {
+            self.maxStates = maxStates
+            self.maxTableEntries = maxTableEntries
+        }
     }
 
     /// The state of the empty language: no byte string is accepted from it.
@@ -153,8 +158,8 @@ public struct ByteDFA: Sendable {
             throw RegexError(.budget, offset: nil, "regex automaton needs more than \(ir.limits.maxExpressions) expressions")
         }
         let t = addState(d, context: RegexIR.contextAfter(b))
-        if stateExpr.count > limits.maxStates {
-            throw RegexError(.budget, offset: nil, "regex automaton needs more than \(limits.maxStates) states")
+        if stateExpr.count > limits.maxStates || table.count > limits.maxTableEntries {
+            throw RegexError(.budget, offset: nil, "regex automaton needs more than \(limits.maxStates) states or \(limits.maxTableEntries) transitions")
         }
         table[Int(state) * classCount + cls] = t
         return t

@@ -88,6 +88,7 @@ public struct RegexIR: Sendable {
     var firstBytes: [ByteSet] = []
     var index: [Node: Int32] = [:]
     var derivatives: [UInt64: Int32] = [:]
+    var charsCache: [CodePointSet: Expr] = [:]
     public var limits: Limits
     /// Set when `limits.maxExpressions` is exceeded; further expressions are still built (so the
     /// caller can unwind), and callers check it to report a budget error.
@@ -196,8 +197,19 @@ public struct RegexIR: Sendable {
 
     /// One code point from `set`, as its UTF-8 encoding (only valid UTF-8; surrogates never match).
     public mutating func chars(_ set: CodePointSet) -> Expr {
+        if let last = set.bounds.last, last < 0x80 {
+            // All ASCII: one byte node.
+            var bs = ByteSet()
+            for i in stride(from: 0, to: set.bounds.count, by: 2) {
+                bs = bs.union(ByteSet(UInt8(set.bounds[i])...UInt8(set.bounds[i + 1])))
+            }
+            return bytes(bs)
+        }
+        if let e = charsCache[set] { return e }
         let seqs = set.utf8Sequences.map { $0.ranges }
-        return factor(seqs[...], position: 0)
+        let e = factor(seqs[...], position: 0)
+        charsCache[set] = e
+        return e
     }
 
     /// Builds a trie-shaped expression from byte-range sequences sorted by their ranges: runs with
