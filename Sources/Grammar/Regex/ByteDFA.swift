@@ -26,7 +26,12 @@ public struct ByteDFA: Sendable {
     public struct Limits: Sendable, Hashable {
         /// The most states the DFA may hold.
         public var maxStates: Int
-        public init(maxStates: Int = 50_000) { self.maxStates = maxStates }
+        /// The most transition-table entries (states × byte classes, 4 bytes each).
+        public var maxTableEntries: Int
+        public init(maxStates: Int = 250_000, maxTableEntries: Int = 1 << 24) {
+            self.maxStates = maxStates
+            self.maxTableEntries = maxTableEntries
+        }
     }
 
     /// The state of the empty language: no byte string is accepted from it.
@@ -51,8 +56,11 @@ public struct ByteDFA: Sendable {
     /// The start state.
     public private(set) var initialState: State = 0
 
-    /// Builds the (empty) cache for `root` of `ir`.
+    /// Builds the (empty) cache for `root` of `ir`. Build `root` first, then pass the arena:
+    /// in `ByteDFA(ir, root: ir.and(…))` the arena is copied before `and` adds to it.
     public init(_ ir: RegexIR, root: RegexIR.Expr, limits: Limits = Limits()) {
+        precondition(Int(root.id) < ir.count,
+                     "root is not in this arena: build the expression before passing the RegexIR (let root = ir.and(…); ByteDFA(ir, root: root))")
         self.ir = ir
         self.limits = limits
         // Byte classes: refine the partition of all bytes by every byte set reachable from the
@@ -150,8 +158,8 @@ public struct ByteDFA: Sendable {
             throw RegexError(.budget, offset: nil, "regex automaton needs more than \(ir.limits.maxExpressions) expressions")
         }
         let t = addState(d, context: RegexIR.contextAfter(b))
-        if stateExpr.count > limits.maxStates {
-            throw RegexError(.budget, offset: nil, "regex automaton needs more than \(limits.maxStates) states")
+        if stateExpr.count > limits.maxStates || table.count > limits.maxTableEntries {
+            throw RegexError(.budget, offset: nil, "regex automaton needs more than \(limits.maxStates) states or \(limits.maxTableEntries) transitions")
         }
         table[Int(state) * classCount + cls] = t
         return t
@@ -165,7 +173,7 @@ public struct ByteDFA: Sendable {
     /// `state` (within the state budget) unless already known; the answer is cached.
     public mutating func isDead(_ state: State) throws(RegexError) -> Bool {
         if liveness[Int(state)] != 0 { return liveness[Int(state)] == 2 }
-        return try shortestPath(from: state) == nil
+        return try anyPath(from: state) == nil
     }
 
     /// True if the automaton accepts nothing at all.
@@ -203,6 +211,42 @@ public struct ByteDFA: Sendable {
         return bytes.reversed()
     }
 
+    /// Depth-first search for some path to an accepting state, trying classes in byte order (so
+    /// ASCII first, which finishes characters soonest); marks liveness like `shortestPath`.
+    private mutating func anyPath(from state: State) throws(RegexError) -> [UInt8]? {
+        if accepting[Int(state)] { liveness[Int(state)] = 1; return [] }
+        var visited: Set<State> = [state]
+        // Each frame: a state and the next class to try.
+        var stack: [(State, Int)] = [(state, 0)]
+        while let (s, cls) = stack.last {
+            if cls == classCount {
+                stack.removeLast()
+                continue
+            }
+            stack[stack.count - 1].1 = cls + 1
+            var t = table[Int(s) * classCount + cls]
+            if t < 0 { t = try computeTransition(s, cls) }
+            if t == Self.deadState || liveness[Int(t)] == 2 || !visited.insert(t).inserted { continue }
+            if accepting[Int(t)] || liveness[Int(t)] == 1 {
+                stack.append((t, 0))
+                var bytes: [UInt8] = []
+                for (i, frame) in stack.enumerated() {
+                    liveness[Int(frame.0)] = 1
+                    if i + 1 < stack.count { bytes.append(classMembers[frame.1 - 1][0]) }
+                }
+                if !accepting[Int(t)] {
+                    guard let rest = try shortestPath(from: t) else { return nil }
+                    bytes += rest
+                }
+                return bytes
+            }
+            stack.append((t, 0))
+        }
+        // Nothing accepting is reachable from any visited state.
+        for v in visited { liveness[Int(v)] = 2 }
+        return nil
+    }
+
     /// A shortest byte string that leads from `state` to acceptance, or nil if `state` is dead.
     ///
     /// ```swift
@@ -221,24 +265,65 @@ public struct ByteDFA: Sendable {
     public mutating func randomAcceptedBytes(seed: UInt64, maxLength: Int = 32, from state: State? = nil) throws(RegexError) -> [UInt8]? {
         var rng = SplitMix64(seed: seed)
         var s = state ?? initialState
-        if try isDead(s) { return nil }
+        var path: [State] = [s]
         var out: [UInt8] = []
-        while out.count < maxLength {
+        var order = Array(0..<classCount)
+        walk: while out.count < maxLength {
             if accepting[Int(s)] && rng.next() % 4 == 0 { return out }
-            var live: [(Int, State)] = []
+            // Try the classes in random order (Fisher–Yates, lazily) until one leads somewhere.
+            for i in 0..<classCount {
+                let j = i + Int(rng.next() % UInt64(classCount - i))
+                order.swapAt(i, j)
+                let cls = order[i]
+                var t = table[Int(s) * classCount + cls]
+                if t < 0 { t = try computeTransition(s, cls) }
+                if t == Self.deadState || liveness[Int(t)] == 2 { continue }
+                let members = classMembers[cls]
+                out.append(members[Int(rng.next() % UInt64(members.count))])
+                s = t
+                path.append(s)
+                continue walk
+            }
+            break
+        }
+        // Complete with a shortest suffix; a walk into a dead end (possible with `and`, `not`
+        // and assertions) backs up until a state that still reaches acceptance.
+        while true {
+            if let tail = try anyPath(from: s) { return out + tail }
+            guard path.count > 1 else { return nil }
+            path.removeLast()
+            out.removeLast()
+            s = path[path.count - 1]
+        }
+    }
+
+    /// Determinizes everything reachable from `state` (within the budget) and marks every state
+    /// found as live or dead by backward reachability from the accepting states.
+    public mutating func computeLiveness(from state: State) throws(RegexError) {
+        var seen: Set<State> = [state]
+        var order: [State] = [state]
+        var head = 0
+        while head < order.count {
+            let s = order[head]; head += 1
             for cls in 0..<classCount {
                 var t = table[Int(s) * classCount + cls]
                 if t < 0 { t = try computeTransition(s, cls) }
-                if t != Self.deadState, try !isDead(t) { live.append((cls, t)) }
+                if seen.insert(t).inserted { order.append(t) }
             }
-            if live.isEmpty { break }
-            let (cls, t) = live[Int(rng.next() % UInt64(live.count))]
-            let members = classMembers[cls]
-            out.append(members[Int(rng.next() % UInt64(members.count))])
-            s = t
         }
-        guard let tail = try shortestPath(from: s) else { return nil }
-        return out + tail
+        var predecessors: [State: [State]] = [:]
+        for s in order {
+            for cls in 0..<classCount {
+                let t = table[Int(s) * classCount + cls]
+                predecessors[t, default: []].append(s)
+            }
+        }
+        var work = order.filter { accepting[Int($0)] || liveness[Int($0)] == 1 }
+        var live = Set(work)
+        while let t = work.popLast() {
+            for p in predecessors[t] ?? [] where live.insert(p).inserted { work.append(p) }
+        }
+        for s in order { liveness[Int(s)] = live.contains(s) ? 1 : 2 }
     }
 
     /// True if the whole of `bytes` is accepted.

@@ -83,8 +83,12 @@ public struct RegexIR: Sendable {
     @usableFromInline var nullable: [UInt16] = []
     /// Bit 0: depends on the previous byte (contains `^`, `\b` or `\B`).
     @usableFromInline var contextual: [Bool] = []
+    /// Bytes that can start a non-empty match (an over-approximation); a derivative by any other
+    /// byte is `nothing` without further work.
+    var firstBytes: [ByteSet] = []
     var index: [Node: Int32] = [:]
     var derivatives: [UInt64: Int32] = [:]
+    var charsCache: [CodePointSet: Expr] = [:]
     public var limits: Limits
     /// Set when `limits.maxExpressions` is exceeded; further expressions are still built (so the
     /// caller can unwind), and callers check it to report a budget error.
@@ -145,6 +149,18 @@ public struct RegexIR: Sendable {
             case .notWordBoundary: (n, c) = (~Self.boundaryMask & Self.allContexts, true)
             }
         }
+        let first: ByteSet
+        switch node {
+        case .nothing, .empty, .assertion: first = ByteSet()
+        case .bytes(let s): first = s
+        case .concat(let a, let b):
+            first = nullable[Int(a.id)] != 0 ? firstBytes[Int(a.id)].union(firstBytes[Int(b.id)]) : firstBytes[Int(a.id)]
+        case .or(let xs): first = xs.reduce(ByteSet()) { $0.union(firstBytes[Int($1.id)]) }
+        case .and(let xs): first = xs.reduce(ByteSet.all) { $0.intersection(firstBytes[Int($1.id)]) }
+        case .not: first = ByteSet.all
+        case .repeat(let x, _, _): first = firstBytes[Int(x.id)]
+        }
+        firstBytes.append(first)
         nodes.append(node)
         nullable.append(n)
         contextual.append(c)
@@ -181,8 +197,19 @@ public struct RegexIR: Sendable {
 
     /// One code point from `set`, as its UTF-8 encoding (only valid UTF-8; surrogates never match).
     public mutating func chars(_ set: CodePointSet) -> Expr {
+        if let last = set.bounds.last, last < 0x80 {
+            // All ASCII: one byte node.
+            var bs = ByteSet()
+            for i in stride(from: 0, to: set.bounds.count, by: 2) {
+                bs = bs.union(ByteSet(UInt8(set.bounds[i])...UInt8(set.bounds[i + 1])))
+            }
+            return bytes(bs)
+        }
+        if let e = charsCache[set] { return e }
         let seqs = set.utf8Sequences.map { $0.ranges }
-        return factor(seqs[...], position: 0)
+        let e = factor(seqs[...], position: 0)
+        charsCache[set] = e
+        return e
     }
 
     /// Builds a trie-shaped expression from byte-range sequences sorted by their ranges: runs with
@@ -342,6 +369,7 @@ public struct RegexIR: Sendable {
     /// byte (0 start of text, 1 word, 2 other). Assertions at the front are decided with the
     /// previous context and `b`; the concatenation spine is walked iteratively.
     mutating func derivative(_ e: Expr, _ b: UInt8, context: UInt8) -> Expr {
+        if !firstBytes[Int(e.id)].contains(b) { return Self.nothing }
         let ctx: UInt8 = contextual[Int(e.id)] ? context : 0
         let key = UInt64(UInt32(e.id)) << 10 | UInt64(ctx) << 8 | UInt64(b)
         if let d = derivatives[key] { return Expr(d) }
