@@ -23,6 +23,7 @@ final class TokenizerTests: XCTestCase {
         XCTAssertEqual(t.model, .bytePairEncoding(.smollm))
         XCTAssertEqual(v.count, 49152)
         XCTAssertEqual(v.eosTokenID, 2)
+        XCTAssertEqual(v.endOfGenerationIDs, [0, 2], "<|endoftext|> and <|im_end|>")
         XCTAssertEqual(v.kind(of: 2), .control)
         XCTAssertEqual(v.byteCount(of: 2), 0)
         XCTAssertEqual(v.literal(of: 2), "<|im_end|>")
