@@ -22,21 +22,22 @@ struct DetokenizeCommand: ParsableCommand {
         do {
             tokenizer = try Tokenizer(contentsOf: path)
         } catch {
-            throw ValidationError("cannot load the tokenizer of \(path): \(error)")
+            throw TokenizerCommandError("cannot load the tokenizer of \(path): \(error)"
+                + (model == nil ? " (run scripts/setup.sh, or pass --model or set STRUCTGEN_MODEL)" : ""))
         }
         let input = FileHandle.standardInput.readDataToEndOfFile()
         let parsed: Any
         do {
             parsed = try JSONSerialization.jsonObject(with: input)
         } catch {
-            throw ValidationError("standard input is not JSON: \(error.localizedDescription)")
+            throw TokenizerCommandError("standard input is not JSON: \(error.localizedDescription)")
         }
-        guard let array = parsed as? [Any] else { throw ValidationError("expected a JSON array of token ids") }
+        guard let array = parsed as? [Any] else { throw TokenizerCommandError("expected a JSON array of token ids") }
         var ids: [Int] = []
         for (i, element) in array.enumerated() {
             guard let number = element as? NSNumber, let id = Int(exactly: number.doubleValue),
                   id >= 0, id < tokenizer.vocabulary.count else {
-                throw ValidationError("element \(i) (\(element)) is not a token id in 0..<\(tokenizer.vocabulary.count)")
+                throw TokenizerCommandError("element \(i) (\(element)) is not a token id in 0..<\(tokenizer.vocabulary.count)")
             }
             ids.append(id)
         }

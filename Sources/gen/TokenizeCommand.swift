@@ -28,7 +28,8 @@ struct TokenizeCommand: ParsableCommand {
         do {
             tokenizer = try Tokenizer(contentsOf: path)
         } catch {
-            throw ValidationError("cannot load the tokenizer of \(path): \(error)")
+            throw TokenizerCommandError("cannot load the tokenizer of \(path): \(error)"
+                + (model == nil ? " (run scripts/setup.sh, or pass --model or set STRUCTGEN_MODEL)" : ""))
         }
         let input = FileHandle.standardInput.readDataToEndOfFile()
         let text = String(decoding: input, as: UTF8.self)
@@ -52,4 +53,10 @@ struct TokenizeCommand: ParsableCommand {
         out += "]\n"
         FileHandle.standardOutput.write(Data(out.utf8))
     }
+}
+
+/// A failure of `gen tokenize` / `gen detokenize`, printed as `Error: <message>` (exit code 1).
+struct TokenizerCommandError: Error, CustomStringConvertible {
+    let description: String
+    init(_ message: String) { description = message }
 }

@@ -258,9 +258,9 @@ final class GGUFReaderTests: XCTestCase {
         guard let url = TestData.sharedFile("vocab/ggml-vocab-llama-spm.gguf") else { return }
         let bytes = [UInt8](try Data(contentsOf: url))
         // The header and the first metadata entries; then anywhere in the token arrays.
-        let r1 = fuzz(bytes, span: 4096, rounds: 200, seed: 0xC0FFEE)
-        let r2 = fuzz(bytes, span: bytes.count, rounds: 50, seed: 0xBEEF)
-        print("fuzz vocab GGUF: 250 mutations, \(r1.errors + r2.errors) errors, \(r1.parsed + r2.parsed) parsed")
-        XCTAssertEqual(r1.errors + r1.parsed + r2.errors + r2.parsed, 250)
+        let r1 = fuzz(bytes, span: 4096, rounds: 150, seed: 0xC0FFEE)
+        let r2 = fuzz(bytes, span: bytes.count, rounds: 30, seed: 0xBEEF)
+        print("fuzz vocab GGUF: 180 mutations, \(r1.errors + r2.errors) errors, \(r1.parsed + r2.parsed) parsed")
+        XCTAssertEqual(r1.errors + r1.parsed + r2.errors + r2.parsed, 180)
     }
 }

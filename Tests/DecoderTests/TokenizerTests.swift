@@ -23,6 +23,7 @@ final class TokenizerTests: XCTestCase {
         XCTAssertEqual(t.model, .bytePairEncoding(.smollm))
         XCTAssertEqual(v.count, 49152)
         XCTAssertEqual(v.eosTokenID, 2)
+        XCTAssertEqual(v.endOfGenerationIDs, [0, 2], "<|endoftext|> and <|im_end|>")
         XCTAssertEqual(v.kind(of: 2), .control)
         XCTAssertEqual(v.byteCount(of: 2), 0)
         XCTAssertEqual(v.literal(of: 2), "<|im_end|>")
@@ -182,5 +183,24 @@ final class TokenizerTests: XCTestCase {
         XCTAssertEqual(t.encode("ba"), [1, 0])
         XCTAssertEqual(t.encode("ab<|end|>", parseSpecial: true), [2, 3])
         XCTAssertEqual(t.vocabulary.eosTokenID, 3)
+    }
+
+    /// The per-call class cache gives the same flags as asking the Unicode properties directly,
+    /// including on collisions (every 5th scalar of all planes goes through one cache).
+    func testCharacterClassCache() {
+        let cache = CharacterClassCache()
+        defer { cache.deallocate() }
+        for pass in 0..<2 {
+            for v in stride(from: UInt32(0x80), to: 0x110000, by: 5) {
+                let expected = Unicode.Scalar(v).map(CharacterClass.compute) ?? CharacterClass.valid
+                if cache.flags(v) != expected { return XCTFail("U+\(String(v, radix: 16)) pass \(pass)") }
+            }
+        }
+        XCTAssertEqual(CharacterClass.ascii[0x41], CharacterClass.valid | CharacterClass.letter)
+        XCTAssertEqual(CharacterClass.ascii[0x37], CharacterClass.valid | CharacterClass.number)
+        XCTAssertEqual(CharacterClass.ascii[0x0A], CharacterClass.valid | CharacterClass.whitespace)
+        XCTAssertEqual(cache.flags(0x00A0), CharacterClass.valid | CharacterClass.whitespace)  // no-break space
+        XCTAssertEqual(cache.flags(0x4E2D), CharacterClass.valid | CharacterClass.letter)      // 中
+        XCTAssertEqual(cache.flags(0x00BD), CharacterClass.valid | CharacterClass.number)      // ½
     }
 }

@@ -25,5 +25,9 @@ final class VocabularyTests: XCTestCase {
         XCTAssertEqual(v.eosTokenID, 2)
         XCTAssertNil(v.bosTokenID, "an id outside the vocabulary is dropped")
         XCTAssertEqual(v.withBytes(of: 1) { Array($0) }, [0x20, 0x62, 0x63])
+        XCTAssertEqual(v.endOfGenerationIDs, [2])
+        let w = Vocabulary(tokens: [[1], [2], [3]], kinds: [.control, .normal, .control], eosTokenID: 2,
+                           endOfGenerationIDs: [0, 7])
+        XCTAssertEqual(w.endOfGenerationIDs, [0, 2], "EOS included, ids outside dropped")
     }
 }

@@ -17,10 +17,12 @@ public enum DefaultModel {
 
     public static func path(environment: [String: String] = currentEnvironment()) -> String {
         if let p = environment["STRUCTGEN_MODEL"], !p.isEmpty { return p }
+        // This source file is Sources/Decoder/GGUF/DefaultModel.swift under the package root.
+        let sourceRoot = String(#filePath.split(separator: "/", omittingEmptySubsequences: false)
+            .dropLast(4).joined(separator: "/"))
         var candidates: [String] = []
         if let cwd = currentDirectory() { candidates.append(cwd) }
-        candidates.append(String(#filePath.split(separator: "/", omittingEmptySubsequences: false)
-            .dropLast(4).joined(separator: "/")))  // Sources/Decoder/GGUF/DefaultModel.swift → root
+        candidates.append(sourceRoot)
         for start in candidates {
             var dir = start
             while !dir.isEmpty {
@@ -32,6 +34,8 @@ public enum DefaultModel {
                 dir = String(dir[..<slash])
             }
         }
+        // Not fetched yet: name the place scripts/setup.sh puts it.
+        if access(sourceRoot + "/Package.swift", F_OK) == 0 { return sourceRoot + "/" + relativePath }
         return relativePath
     }
 

@@ -180,6 +180,7 @@ struct ScalarBuffer {
     var byteOffsets: UnsafeMutablePointer<Int32>
     var count = 0
     private var capacity: Int
+    private var classes = CharacterClassCache()
 
     init(capacity: Int) {
         self.capacity = max(capacity, 16)
@@ -188,28 +189,46 @@ struct ScalarBuffer {
         byteOffsets = .allocate(capacity: self.capacity + 1)
     }
 
+    /// Frees the buffers (and the class cache).
     func deallocate() {
         scalars.deallocate()
         flags.deallocate()
         byteOffsets.deallocate()
+        classes.deallocate()
     }
 
     /// Decodes valid UTF-8 `bytes` (offsets in the result are relative to `bytes`).
     mutating func load(_ bytes: UnsafeBufferPointer<UInt8>) {
         if bytes.count > capacity {
-            deallocate()
-            self = ScalarBuffer(capacity: bytes.count)
+            scalars.deallocate()
+            flags.deallocate()
+            byteOffsets.deallocate()
+            capacity = bytes.count
+            scalars = .allocate(capacity: capacity)
+            flags = .allocate(capacity: capacity)
+            byteOffsets = .allocate(capacity: capacity + 1)
         }
-        CharacterClass.bmp.withUnsafeBufferPointer { table in
+        guard let base = bytes.baseAddress else {
+            byteOffsets[0] = 0
+            count = 0
+            return
+        }
+        let ascii = CharacterClass.ascii
         var i = 0, n = 0
         let end = bytes.count
         while i < end {
-            let b0 = UInt32(bytes[i])
+            let b0 = UInt32(base[i])
+            if b0 < 0x80 {
+                scalars[n] = b0
+                flags[n] = ascii[Int(b0)]
+                byteOffsets[n] = Int32(i)
+                n += 1
+                i += 1
+                continue
+            }
             var v: UInt32
             var len: Int
-            if b0 < 0x80 {
-                v = b0; len = 1
-            } else if b0 < 0xE0 {
+            if b0 < 0xE0 {
                 v = b0 & 0x1F; len = 2
             } else if b0 < 0xF0 {
                 v = b0 & 0x0F; len = 3
@@ -217,16 +236,15 @@ struct ScalarBuffer {
                 v = b0 & 0x07; len = 4
             }
             if i + len > end { len = end - i }  // truncated (cannot happen for a Swift String)
-            for k in 1..<max(len, 1) { v = v << 6 | (UInt32(bytes[i + k]) & 0x3F) }
+            var k = 1
+            while k < len { v = v << 6 | (UInt32(base[i + k]) & 0x3F); k += 1 }
             scalars[n] = v
-            flags[n] = v < 0x10000 ? table[Int(v)] : CharacterClass.flags(v)
+            flags[n] = classes.flags(v)
             byteOffsets[n] = Int32(i)
             n += 1
             i += len
         }
         byteOffsets[n] = Int32(end)
         count = n
-        }
     }
 }
-

@@ -157,7 +157,16 @@ public final class Tokenizer: Sendable {
 
         let eos = id("tokenizer.ggml.eos_token_id")
         let bos = id("tokenizer.ggml.bos_token_id")
-        vocabulary = builder.build(eosTokenID: eos, bosTokenID: bos)
+        // End of generation: EOS, end-of-turn/message ids, and control tokens that chat models
+        // use to end a turn (the list llama.cpp also recognises by spelling).
+        var ends = [eos, id("tokenizer.ggml.eot_token_id"), id("tokenizer.ggml.eom_token_id")].compactMap { $0 }
+        let endSpellings: Set<String> = ["<|eot_id|>", "<|im_end|>", "<|end|>", "<end_of_turn>", "<|endoftext|>",
+                                         "<|eom_id|>", "<EOT>", "<|end_of_text|>"]
+        for i in 0..<n where kinds[i] == .control || kinds[i] == .userDefined {
+            let lo = Int(offsets[i]), hi = Int(offsets[i + 1])
+            if hi - lo <= 16, endSpellings.contains(String(decoding: spellings[lo..<hi], as: UTF8.self)) { ends.append(i) }
+        }
+        vocabulary = builder.build(eosTokenID: eos, bosTokenID: bos, endOfGenerationIDs: ends)
         unknownID = Int32(id("tokenizer.ggml.unknown_token_id").flatMap { (0..<n).contains($0) ? $0 : nil } ?? 0)
 
         if isSPM {

@@ -45,6 +45,9 @@ public struct Vocabulary: Sendable {
     public let eosTokenID: Int?
     /// Beginning-of-sequence token, if the model names one.
     public let bosTokenID: Int?
+    /// Every token that ends generation (EOS and end-of-turn tokens such as `<|im_end|>`,
+    /// `<|endoftext|>`, `<|eot_id|>`), sorted; includes `eosTokenID`.
+    public let endOfGenerationIDs: [Int]
     /// Literal spellings of tokens without text bytes (control, unknown, unused), by id.
     private let literals: [Int: String]
 
@@ -53,23 +56,26 @@ public struct Vocabulary: Sendable {
 
     /// Builds a vocabulary from per-token bytes. Bytes given for tokens whose kind has no text are
     /// kept as their literal (display) spelling, not as text.
-    public init(tokens: [[UInt8]], kinds: [TokenKind], eosTokenID: Int? = nil, bosTokenID: Int? = nil) {
+    public init(tokens: [[UInt8]], kinds: [TokenKind], eosTokenID: Int? = nil, bosTokenID: Int? = nil,
+                endOfGenerationIDs: [Int] = []) {
         precondition(tokens.count == kinds.count, "one kind per token")
         var builder = Builder(capacity: tokens.count)
         for (bytes, kind) in zip(tokens, kinds) {
             bytes.withUnsafeBytes { builder.append(bytes: $0, kind: kind) }
         }
-        self = builder.build(eosTokenID: eosTokenID, bosTokenID: bosTokenID)
+        self = builder.build(eosTokenID: eosTokenID, bosTokenID: bosTokenID, endOfGenerationIDs: endOfGenerationIDs)
     }
 
     fileprivate init(storage: [UInt8], offsets: [UInt32], kinds: [TokenKind], literals: [Int: String],
-                     eosTokenID: Int?, bosTokenID: Int?) {
+                     eosTokenID: Int?, bosTokenID: Int?, endOfGenerationIDs: [Int]) {
         self.storage = storage
         self.offsets = offsets
         self.kinds = kinds
         self.literals = literals
         self.eosTokenID = eosTokenID.flatMap { (0..<kinds.count).contains($0) ? $0 : nil }
         self.bosTokenID = bosTokenID.flatMap { (0..<kinds.count).contains($0) ? $0 : nil }
+        let ends = Set(endOfGenerationIDs + (self.eosTokenID.map { [$0] } ?? []))
+        self.endOfGenerationIDs = ends.filter { (0..<kinds.count).contains($0) }.sorted()
     }
 
     /// The bytes token `id` adds to the output (empty for tokens without text).
@@ -125,9 +131,10 @@ public struct Vocabulary: Sendable {
             kinds.append(kind)
         }
 
-        public func build(eosTokenID: Int?, bosTokenID: Int?) -> Vocabulary {
+        /// The vocabulary; ids outside it are dropped from the special ids.
+        public func build(eosTokenID: Int?, bosTokenID: Int?, endOfGenerationIDs: [Int] = []) -> Vocabulary {
             Vocabulary(storage: storage, offsets: offsets, kinds: kinds, literals: literals,
-                       eosTokenID: eosTokenID, bosTokenID: bosTokenID)
+                       eosTokenID: eosTokenID, bosTokenID: bosTokenID, endOfGenerationIDs: endOfGenerationIDs)
         }
     }
 }
