@@ -16,16 +16,16 @@ public enum ActivationQuantization {
     /// - Precondition: `columns` is a multiple of `type.blockElements`; `type` is `.q8_0`, `.q8_1`,
     ///   `.q8_K` or `.f32`.
     public static func quantizeRow(
-        _ x: UnsafePointer<Float>, columns: Int, as type: TensorType, into destination: UnsafeMutableRawPointer
+        _ x: UnsafePointer<Float>, columns: Int, as type: TensorType, into destination: UnsafeMutableRawPointer,
+        path: KernelPath = .best
     ) {
         precondition(columns % type.blockElements == 0, "columns must be whole blocks")
         switch type {
         case .q8_0, .q8_1:
             #if KERNELS_AVX2
-            q8_32AVX2(x, columns / 32, destination, withSum: type == .q8_1)
-            #else
-            q8_32Portable(x, columns / 32, destination, withSum: type == .q8_1)
+            if path == .avx2 { return q8_32AVX2(x, columns / 32, destination, withSum: type == .q8_1) }
             #endif
+            q8_32Portable(x, columns / 32, destination, withSum: type == .q8_1)
         case .q8_K: q8_KRow(x, columns / 256, destination)
         case .f32: destination.copyMemory(from: x, byteCount: columns * 4)
         default: preconditionFailure("\(type) is not an activation format")

@@ -45,20 +45,12 @@ public enum MatMul {
         guard outStride >= w.rows || n == 1 else {
             throw .shapeMismatch("output stride \(outStride) < \(w.rows) rows")
         }
-        let kernel = path.rowDot(w.type)
+        let kernel = path.matrixKernel(w.type)
         let blocks = w.columns / w.type.blockElements
         let a = activations.data, aStride = activations.rowBytes
         func work(_ range: Range<Int>) {
             // Each weight row meets every input (four at a time) while it is in L1.
-            for r in range {
-                let row = w.data + r * w.rowBytes
-                var j = 0
-                while j < n {
-                    let count = min(4, n - j)
-                    kernel(row, a + j * aStride, aStride, count, blocks, y + j * outStride + r, outStride)
-                    j += count
-                }
-            }
+            kernel(w.data, w.rowBytes, range, a, aStride, n, blocks, y, outStride)
         }
         guard let pool, pool.threadCount > 1, w.rows >= 2 * pool.threadCount else {
             return work(0..<w.rows)

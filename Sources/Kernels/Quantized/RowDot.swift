@@ -13,6 +13,13 @@ typealias RowDot = (
     _ blocks: Int, _ out: UnsafeMutablePointer<Float>, _ outStride: Int
 ) -> Void
 
+/// A whole product over a range of weight rows: `y[i · outStride + r] = W[r] · x_i` for r in
+/// `rows`, i in 0..<n. One call per worker, so the per-row dispatch costs nothing.
+typealias MatrixKernel = (
+    _ weights: UnsafeRawPointer, _ rowBytes: Int, _ rows: Range<Int>, _ activations: UnsafeRawPointer,
+    _ activationStride: Int, _ n: Int, _ blocks: Int, _ y: UnsafeMutablePointer<Float>, _ outStride: Int
+) -> Void
+
 /// Which implementation of the row kernels to use.
 public enum KernelPath: Sendable, CaseIterable, CustomStringConvertible {
     /// Plain Swift integer loops: compiled everywhere, and the bit-exact model of the SIMD paths.
@@ -40,18 +47,19 @@ public enum KernelPath: Sendable, CaseIterable, CustomStringConvertible {
 
     public var description: String { self == .avx2 ? "avx2" : "portable" }
 
-    func rowDot(_ type: TensorType) -> RowDot {
+    func matrixKernel(_ type: TensorType) -> MatrixKernel {
         switch self {
         case .portable:
-            switch type {
-            case .f32: return PortableDot.f32
-            case .f16: return PortableDot.f16
-            case .q4_0: return PortableDot.q4_0
-            case .q4_1: return PortableDot.q4_1
-            case .q8_0: return PortableDot.q8_0
-            case .q4_K: return PortableDot.q4_K
-            case .q6_K: return PortableDot.q6_K
-            case .q8_1, .q8_K: preconditionFailure("\(type) is an activation format")
+            let rowDot = portableRowDot(type)
+            return { w, rowBytes, rows, a, stride, n, blocks, y, outStride in
+                for r in rows {
+                    var j = 0
+                    while j < n {
+                        let count = min(4, n - j)
+                        rowDot(w + r * rowBytes, a + j * stride, stride, count, blocks, y + j * outStride + r, outStride)
+                        j += count
+                    }
+                }
             }
         case .avx2:
             #if KERNELS_AVX2
@@ -69,5 +77,18 @@ public enum KernelPath: Sendable, CaseIterable, CustomStringConvertible {
             preconditionFailure("AVX2 kernels are not compiled into this build")
             #endif
         }
+    }
+
+    private func portableRowDot(_ type: TensorType) -> RowDot {
+            switch type {
+            case .f32: return PortableDot.f32
+            case .f16: return PortableDot.f16
+            case .q4_0: return PortableDot.q4_0
+            case .q4_1: return PortableDot.q4_1
+            case .q8_0: return PortableDot.q8_0
+            case .q4_K: return PortableDot.q4_K
+            case .q6_K: return PortableDot.q6_K
+            case .q8_1, .q8_K: preconditionFailure("\(type) is an activation format")
+            }
     }
 }
