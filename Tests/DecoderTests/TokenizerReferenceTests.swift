@@ -71,7 +71,7 @@ final class TokenizerReferenceTests: XCTestCase {
                 }
                 var from = 0
                 for cut in cuts where cut > from {
-                    let word = UnsafeBufferPointer(rebasing: part[Int(scalars.byteOffsets[from])..<Int(scalars.byteOffsets[cut])])
+                    let word = UnsafeBufferPointer(rebasing: part[scalars.byteOffsets[from]..<scalars.byteOffsets[cut]])
                     let ids = tokenizer.byteTokens.withUnsafeBufferPointer {
                         Array(merger.merge(word, byteTokens: $0.baseAddress!, merges: tokenizer.merges))
                     }

@@ -177,7 +177,7 @@ struct ScalarBuffer {
     var scalars: UnsafeMutablePointer<UInt32>
     var flags: UnsafeMutablePointer<UInt8>
     /// `byteOffsets[i]` is where scalar `i` starts; `byteOffsets[count]` is the end.
-    var byteOffsets: UnsafeMutablePointer<Int32>
+    var byteOffsets: UnsafeMutablePointer<Int>
     var count = 0
     private var capacity: Int
     private var classes = CharacterClassCache()
@@ -209,11 +209,13 @@ struct ScalarBuffer {
             byteOffsets = .allocate(capacity: capacity + 1)
         }
         guard let base = bytes.baseAddress else {
-            byteOffsets[0] = 0
+            self.byteOffsets[0] = 0
             count = 0
             return
         }
         let ascii = CharacterClass.ascii
+        // Locals, so the loop does not reload the buffers through `self` at every store.
+        let scalars = self.scalars, flags = self.flags, byteOffsets = self.byteOffsets, classes = self.classes
         var i = 0, n = 0
         let end = bytes.count
         while i < end {
@@ -221,7 +223,7 @@ struct ScalarBuffer {
             if b0 < 0x80 {
                 scalars[n] = b0
                 flags[n] = ascii[Int(b0)]
-                byteOffsets[n] = Int32(i)
+                byteOffsets[n] = i
                 n += 1
                 i += 1
                 continue
@@ -240,11 +242,11 @@ struct ScalarBuffer {
             while k < len { v = v << 6 | (UInt32(base[i + k]) & 0x3F); k += 1 }
             scalars[n] = v
             flags[n] = classes.flags(v)
-            byteOffsets[n] = Int32(i)
+            byteOffsets[n] = i
             n += 1
             i += len
         }
-        byteOffsets[n] = Int32(end)
+        byteOffsets[n] = end
         count = n
     }
 }

@@ -153,31 +153,33 @@ struct BPESession {
         scalars.load(text)
         let offsets = scalars.byteOffsets
         var start = 0
+        // Read the tokenizer's tables once, not per word (no reference counting in the loop).
+        let merges = tokenizer.merges, lookup = tokenizer.lookup, ignoreMerges = tokenizer.ignoreMerges
         tokenizer.byteTokens.withUnsafeBufferPointer { byteTokens in
             pre.split(scalars, 0, scalars.count) { end in
-                let word = UnsafeBufferPointer(rebasing: text[Int(offsets[start])..<Int(offsets[end])])
+                let word = UnsafeBufferPointer(rebasing: text[offsets[start]..<offsets[end]])
                 start = end
-                encodeWord(word, byteTokens.baseAddress!, tokenizer, &out)
+                encodeWord(word, byteTokens.baseAddress!, merges, ignoreMerges ? lookup : nil, &out)
             }
         }
     }
 
     @inline(__always)
     private mutating func encodeWord(_ word: UnsafeBufferPointer<UInt8>, _ byteTokens: UnsafePointer<Int32>,
-                                     _ tokenizer: Tokenizer, _ out: inout [Int]) {
+                                     _ merges: MergeTable, _ wholeWordLookup: FlatByteStringMap?, _ out: inout [Int]) {
         if word.count == 1 {
             let t = byteTokens[Int(word[0])]
             if t >= 0 { out.append(Int(t)) }
             return
         }
-        if tokenizer.ignoreMerges {
+        if let lookup = wholeWordLookup {
             // Llama 3 (`ignore_merges`): a word that is itself a token is taken whole.
             encoded.removeAll(keepingCapacity: true)
             for b in word {
                 let s = ByteLevelEncoding.scalarOfByte[Int(b)]
                 if s < 0x80 { encoded.append(UInt8(s)) } else { encoded.append(UInt8(0xC0 | s >> 6)); encoded.append(UInt8(0x80 | s & 0x3F)) }
             }
-            let id = encoded.withUnsafeBufferPointer { tokenizer.lookup.lookup($0) }
+            let id = encoded.withUnsafeBufferPointer { lookup.lookup($0) }
             if id >= 0 {
                 out.append(Int(id))
                 return
@@ -185,7 +187,7 @@ struct BPESession {
         }
         let hash = FlatByteStringMap.hash(word)
         if cache.get(word, hash: hash, into: &out) { return }
-        let ids = merger.merge(word, byteTokens: byteTokens, merges: tokenizer.merges)
+        let ids = merger.merge(word, byteTokens: byteTokens, merges: merges)
         for id in ids { out.append(Int(id)) }
         cache.put(word, hash: hash, ids: ids)
     }
