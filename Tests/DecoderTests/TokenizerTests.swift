@@ -203,4 +203,21 @@ final class TokenizerTests: XCTestCase {
         XCTAssertEqual(cache.flags(0x4E2D), CharacterClass.valid | CharacterClass.letter)      // 中
         XCTAssertEqual(cache.flags(0x00BD), CharacterClass.valid | CharacterClass.number)      // ½
     }
+
+    /// SentencePiece: merging each `▁`-started word alone gives the ids of merging the whole text
+    /// at once (the vocabularies have no token with `▁` after another character).
+    func testSentencePieceWordSplitMatchesWholeText() throws {
+        guard let url = TestData.sharedFile("tokenizer-reference/smollm2-135m.jsonl") else { return }
+        let lines = try String(contentsOf: url, encoding: .utf8).split(separator: "\n").prefix(400)
+        for name in ["llama-spm", "phi-3"] {
+            guard let t = try vocabTokenizer(name) else { continue }
+            XCTAssertTrue(t.sentencePieceWordsAreIndependent, name)
+            for line in lines {
+                var text = String(line)
+                let split = text.withUTF8 { t.encodeUTF8($0, parseSpecial: false, addSpecial: false) }
+                let whole = text.withUTF8 { t.encodeUTF8($0, parseSpecial: false, addSpecial: false, splitSentencePieceWords: false) }
+                XCTAssertEqual(split, whole, "\(name): \(line.prefix(60))")
+            }
+        }
+    }
 }

@@ -87,7 +87,8 @@ extension Tokenizer {
     @inline(__always)
     static func isCSpace(_ b: UInt8) -> Bool { b == 0x20 || (b >= 0x09 && b <= 0x0D) }
 
-    func encodeUTF8(_ text: UnsafeBufferPointer<UInt8>, parseSpecial: Bool, addSpecial: Bool) -> [Int] {
+    func encodeUTF8(_ text: UnsafeBufferPointer<UInt8>, parseSpecial: Bool, addSpecial: Bool,
+                    splitSentencePieceWords: Bool = true) -> [Int] {
         var out: [Int] = []
         out.reserveCapacity(text.count / 3 + 4)
         if addSpecial && addsBOS, let bos = vocabulary.bosTokenID { out.append(bos) }
@@ -118,8 +119,28 @@ extension Tokenizer {
                     for b in text[lo..<hi] {
                         if b == 0x20 { escaped.append(contentsOf: [0xE2, 0x96, 0x81]) } else { escaped.append(b) }
                     }
-                    escaped.withUnsafeBufferPointer {
-                        merger.encode($0, lookup: lookup, scores: scores, byteTokens: byteTokens, unknown: unknownID, into: &out)
+                    escaped.withUnsafeBufferPointer { all in
+                        // Merges never join a character to a following `▁` when no token has
+                        // `▁` after another character (`sentencePieceWordsAreIndependent`): then
+                        // each `▁`-started word merges alone, with the same result as the whole
+                        // text at once, and the heap stays small.
+                        var start = 0
+                        if sentencePieceWordsAreIndependent && splitSentencePieceWords {
+                            var i = 3
+                            while i + 3 <= all.count {
+                                if all[i] == 0xE2 && all[i + 1] == 0x96 && all[i + 2] == 0x81
+                                    && !(all[i - 3] == 0xE2 && all[i - 2] == 0x96 && all[i - 1] == 0x81) {
+                                    merger.encode(UnsafeBufferPointer(rebasing: all[start..<i]), lookup: lookup, scores: scores,
+                                                  byteTokens: byteTokens, unknown: unknownID, into: &out)
+                                    start = i
+                                    i += 3
+                                } else {
+                                    i += 1
+                                }
+                            }
+                        }
+                        merger.encode(UnsafeBufferPointer(rebasing: all[start...]), lookup: lookup, scores: scores,
+                                      byteTokens: byteTokens, unknown: unknownID, into: &out)
                     }
                     previousWasSpecial = false
                 }

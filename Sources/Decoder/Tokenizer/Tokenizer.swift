@@ -56,6 +56,7 @@ public final class Tokenizer: Sendable {
     let scores: [Float]
     let specials: [SpecialToken]      // longest first, as llama.cpp tries them
     let ignoreMerges: Bool            // Llama 3: a word that is a token is not merged
+    let sentencePieceWordsAreIndependent: Bool  // no token has `▁` right after another character
     let unknownID: Int32
 
     /// Reads the tokenizer of the GGUF file at `path`.
@@ -177,6 +178,23 @@ public final class Tokenizer: Sendable {
             merges = MergeTable(capacity: 0)
             addsSpacePrefix = meta["tokenizer.ggml.add_space_prefix"]?.bool ?? true
             ignoreMerges = false
+            var independent = true
+            spellings.withUnsafeBufferPointer { all in
+                @inline(__always) func isLowLine(_ p: Int) -> Bool { all[p] == 0xE2 && all[p + 1] == 0x96 && all[p + 2] == 0x81 }
+                for t in 0..<n where independent {
+                    let lo = Int(offsets[t]), hi = Int(offsets[t + 1])
+                    var p = lo + 1
+                    while p + 3 <= hi {
+                        // A `▁` inside the token that follows a character other than `▁`.
+                        if isLowLine(p) && !(p - 3 >= lo && isLowLine(p - 3)) {
+                            independent = false
+                            break
+                        }
+                        p += 1
+                    }
+                }
+            }
+            sentencePieceWordsAreIndependent = independent
         } else {
             scores = []
             // The token of each byte's encoded character: the start symbols of every word.
@@ -205,6 +223,7 @@ public final class Tokenizer: Sendable {
             merges = table
             addsSpacePrefix = meta["tokenizer.ggml.add_space_prefix"]?.bool ?? false
             ignoreMerges = pre == .llama3
+            sentencePieceWordsAreIndependent = false
         }
         self.byteTokens = byteTokens
         addsBOS = meta["tokenizer.ggml.add_bos_token"]?.bool ?? (isSPM || pre == .llama3)
