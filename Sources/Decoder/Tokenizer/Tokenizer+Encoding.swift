@@ -68,6 +68,18 @@ extension Tokenizer {
         return fragments
     }
 
+    /// One SentencePiece word, through the word cache.
+    private func encodeSentencePieceWord(_ word: UnsafeBufferPointer<UInt8>, _ merger: inout SentencePieceMerger,
+                                         _ cache: inout WordCache, _ scratch: inout [Int32], _ out: inout [Int]) {
+        let hash = FlatByteStringMap.hash(word)
+        if cache.get(word, hash: hash, into: &out) { return }
+        let before = out.count
+        merger.encode(word, lookup: lookup, scores: scores, byteTokens: byteTokens, unknown: unknownID, into: &out)
+        scratch.removeAll(keepingCapacity: true)
+        for id in out[before...] { scratch.append(Int32(id)) }
+        scratch.withUnsafeBufferPointer { cache.put(word, hash: hash, ids: $0) }
+    }
+
     /// Offset of the first occurrence of `needle` in `base[lo..<hi]` (memchr for its first byte, then memcmp).
     static func find(_ needle: [UInt8], in base: UnsafePointer<UInt8>, _ lo: Int, _ hi: Int) -> Int? {
         let len = needle.count
@@ -106,6 +118,8 @@ extension Tokenizer {
             }
         case .sentencePiece:
             var merger = SentencePieceMerger()
+            var cache = WordCache(slots: BPESession.cacheSlots(forBytes: text.count))
+            var scratch: [Int32] = []
             var escaped: [UInt8] = []
             var previousWasSpecial = true  // the text's start counts as "after a special token"
             for fragment in fragments {
@@ -123,24 +137,24 @@ extension Tokenizer {
                         // Merges never join a character to a following `▁` when no token has
                         // `▁` after another character (`sentencePieceWordsAreIndependent`): then
                         // each `▁`-started word merges alone, with the same result as the whole
-                        // text at once, and the heap stays small.
+                        // text at once, the heap stays small, and repeated words come from the cache.
                         var start = 0
                         if sentencePieceWordsAreIndependent && splitSentencePieceWords {
                             var i = 3
                             while i + 3 <= all.count {
                                 if all[i] == 0xE2 && all[i + 1] == 0x96 && all[i + 2] == 0x81
                                     && !(all[i - 3] == 0xE2 && all[i - 2] == 0x96 && all[i - 1] == 0x81) {
-                                    merger.encode(UnsafeBufferPointer(rebasing: all[start..<i]), lookup: lookup, scores: scores,
-                                                  byteTokens: byteTokens, unknown: unknownID, into: &out)
+                                    encodeSentencePieceWord(UnsafeBufferPointer(rebasing: all[start..<i]), &merger, &cache, &scratch, &out)
                                     start = i
                                     i += 3
                                 } else {
                                     i += 1
                                 }
                             }
+                            encodeSentencePieceWord(UnsafeBufferPointer(rebasing: all[start...]), &merger, &cache, &scratch, &out)
+                        } else {
+                            merger.encode(all, lookup: lookup, scores: scores, byteTokens: byteTokens, unknown: unknownID, into: &out)
                         }
-                        merger.encode(UnsafeBufferPointer(rebasing: all[start...]), lookup: lookup, scores: scores,
-                                      byteTokens: byteTokens, unknown: unknownID, into: &out)
                     }
                     previousWasSpecial = false
                 }
@@ -160,9 +174,14 @@ struct BPESession {
 
     init(capacity: Int) {
         scalars = ScalarBuffer(capacity: capacity)
+        cache = WordCache(slots: Self.cacheSlots(forBytes: capacity))
+    }
+
+    /// A cache size that suits a text of `bytes` bytes: 256 to 65,536 slots.
+    static func cacheSlots(forBytes bytes: Int) -> Int {
         var slots = 256
-        while slots < capacity / 2 && slots < (1 << 16) { slots <<= 1 }
-        cache = WordCache(slots: slots)
+        while slots < bytes / 2 && slots < (1 << 16) { slots <<= 1 }
+        return slots
     }
 
     func deallocate() {
