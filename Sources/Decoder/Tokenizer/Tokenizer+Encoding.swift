@@ -13,7 +13,7 @@ extension Tokenizer {
     ///   - addSpecial: add BOS/EOS when the model asks for them (`addsBOS`, `addsEOS`).
     ///
     /// ```swift
-    /// tok.encode("{\"a\": 1}")   // [28, 88, 1064, 216, 33, 95]
+    /// tok.encode("{\"a\": 1}")   // [39428, 81, 1799, 216, 33, 109] with SmolLM2
     /// ```
     public func encode(_ text: String, parseSpecial: Bool = false, addSpecial: Bool = false) -> [Int] {
         var text = text

@@ -142,7 +142,7 @@ public final class Tokenizer: Sendable {
             case .byteFallback:
                 if let b = Self.parseByteToken(raw) {
                     withUnsafeBytes(of: b) { builder.append(bytes: $0, kind: .byteFallback) }
-                    if byteTokens[Int(b)] < 0 || isSPM { byteTokens[Int(b)] = Int32(i) }
+                    byteTokens[Int(b)] = Int32(i)  // SentencePiece's byte fallback; BPE refills the table below
                 } else {
                     builder.append(bytes: raw, kind: .normal)
                 }
