@@ -77,6 +77,9 @@ public final class Tokenizer: Sendable {
         }
         let n = tokens.count
         guard n > 0, n < Int(Int32.max) else { throw TokenizerError("tokenizer.ggml.tokens has \(n) tokens") }
+        guard tokens.byteCount < Int(UInt32.max) else {
+            throw TokenizerError("tokenizer.ggml.tokens takes \(tokens.byteCount) bytes; at most 4 GiB are supported")
+        }
 
         var types = [Int](repeating: 1, count: n)
         if let t = meta["tokenizer.ggml.token_type"]?.array {
