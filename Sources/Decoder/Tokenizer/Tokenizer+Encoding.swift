@@ -168,12 +168,14 @@ extension Tokenizer {
 /// Per-call state of byte-level BPE: decoded scalars, the merger's scratch and the word cache.
 struct BPESession {
     var scalars: ScalarBuffer
+    var words: WordEnds
     var merger = BytePairMerger()
     var cache: WordCache
     var encoded: [UInt8] = []
 
     init(capacity: Int) {
         scalars = ScalarBuffer(capacity: capacity)
+        words = WordEnds(capacity: capacity + 1)
         cache = WordCache(slots: Self.cacheSlots(forBytes: capacity))
     }
 
@@ -186,20 +188,24 @@ struct BPESession {
 
     func deallocate() {
         scalars.deallocate()
+        words.deallocate()
         merger.deallocate()
     }
 
     mutating func encode(_ text: UnsafeBufferPointer<UInt8>, pre: PreTokenizer, tokenizer: Tokenizer, into out: inout [Int]) {
         scalars.load(text)
+        words.reset(scalars: scalars.count)
+        pre.split(scalars, 0, scalars.count, &words)
         let offsets = scalars.byteOffsets
+        let merges = tokenizer.merges
+        let wholeWordLookup = tokenizer.ignoreMerges ? tokenizer.lookup : nil
         var start = 0
-        // Read the tokenizer's tables once, not per word (no reference counting in the loop).
-        let merges = tokenizer.merges, lookup = tokenizer.lookup, ignoreMerges = tokenizer.ignoreMerges
         tokenizer.byteTokens.withUnsafeBufferPointer { byteTokens in
-            pre.split(scalars, 0, scalars.count) { end in
-                let word = UnsafeBufferPointer(rebasing: text[offsets[start]..<offsets[end]])
+            for w in 0..<words.count {
+                let end = words.ends[w]
+                encodeWord(UnsafeBufferPointer(rebasing: text[offsets[start]..<offsets[end]]),
+                           byteTokens.baseAddress!, merges, wholeWordLookup, &out)
                 start = end
-                encodeWord(word, byteTokens.baseAddress!, merges, ignoreMerges ? lookup : nil, &out)
             }
         }
     }
