@@ -46,7 +46,10 @@ public final class Tokenizer: Sendable {
         let id: Int32
         let text: [UInt8]
         let isControl: Bool  // control or unknown: matched only with parseSpecial
+        /// Whitespace left of a match is dropped (llama.cpp sets this only for a few embedding
+        /// models' `<mask>`, none of which this reader supports; kept for the partition's symmetry).
         let lstrip: Bool
+        /// Whitespace right of a match is dropped (Phi-3's special tokens, as llama.cpp does).
         let rstrip: Bool
     }
 
