@@ -14,6 +14,9 @@ pre-tokenizer: SmolLM2's). Needs `pip install tokenizers gguf` and a release bui
 """
 import argparse, json, os, re, subprocess, sys, tempfile, time
 
+# One thread for the peer, as for us (set before `tokenizers` starts its thread pool).
+os.environ.setdefault("RAYON_NUM_THREADS", "1")
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
@@ -47,6 +50,8 @@ def main():
     ap.add_argument("--mb", type=float, default=4.0, help="size of the text in MB (default 4)")
     ap.add_argument("--repeat", type=int, default=5, help="encodings timed per side (default 5)")
     ap.add_argument("--gen", default=os.path.join(ROOT, ".build/release/gen"))
+    ap.add_argument("--peer-detail", action="store_true",
+                    help="also time the peer's encode_batch over the lines of the text (one thread)")
     args = ap.parse_args()
     if not os.path.exists(args.model):
         sys.exit(f"bench-tokenizer: model not found at {args.model} (run scripts/setup.sh or pass --model)")
@@ -90,6 +95,12 @@ def main():
     print(f"ours (gen tokenize):      {mb / ours_s:8.2f} MB/s  ({ours_s * 1e3:.1f} ms per encoding, {len(ours_ids)} tokens)")
     print(f"HF tokenizers {__import__('tokenizers').__version__:8s}:  {mb / hf_s:8.2f} MB/s  ({hf_s * 1e3:.1f} ms per encoding, {len(hf_ids)} tokens)")
     print(f"ratio ours / HF: {hf_s / ours_s:.2f}x   ids identical: {same}")
+    if args.peer_detail:
+        lines = text.split("\n")
+        t0 = time.perf_counter()
+        hf.encode_batch(lines, add_special_tokens=False)
+        dt = time.perf_counter() - t0
+        print(f"HF encode_batch of the {len(lines)} lines, 1 thread: {mb / dt:8.2f} MB/s")
     if not same:
         diff = next(i for i, (a, b) in enumerate(zip(ours_ids, hf_ids)) if a != b) if any(
             a != b for a, b in zip(ours_ids, hf_ids)) else min(len(ours_ids), len(hf_ids))

@@ -204,7 +204,8 @@ final class GGUFReaderTests: XCTestCase {
     /// Mutates `original` `rounds` times (random bytes, random 8-byte fields set to extreme
     /// values, truncation) in its first `span` bytes; each parse must either throw a `GGUFError`
     /// or give a file whose every tensor and array can be read.
-    private func fuzz(_ original: [UInt8], span: Int, rounds: Int, seed: UInt64) -> (errors: Int, parsed: Int) {
+    private func fuzz(_ original: [UInt8], span: Int, rounds: Int, seed: UInt64,
+                      onParsed: (GGUFFile) -> Void = { _ in }) -> (errors: Int, parsed: Int) {
         var rng = SeededRandom(state: seed)
         var errors = 0, parsed = 0
         let extremes: [UInt64] = [0, 1, 0xFF, 0xFFFF_FFFF, 1 << 40, UInt64(Int64.max), UInt64.max, UInt64.max - 7]
@@ -237,6 +238,7 @@ final class GGUFReaderTests: XCTestCase {
                         if a.elementType == .string { a.forEachStringBytes { _, s in _ = s.count } } else { _ = a.values.count }
                     }
                 }
+                onParsed(g)
             } catch is GGUFError {
                 errors += 1
             } catch {
@@ -258,9 +260,25 @@ final class GGUFReaderTests: XCTestCase {
         guard let url = TestData.sharedFile("vocab/ggml-vocab-llama-spm.gguf") else { return }
         let bytes = [UInt8](try Data(contentsOf: url))
         // The header and the first metadata entries; then anywhere in the token arrays.
-        let r1 = fuzz(bytes, span: 4096, rounds: 150, seed: 0xC0FFEE)
-        let r2 = fuzz(bytes, span: bytes.count, rounds: 30, seed: 0xBEEF)
-        print("fuzz vocab GGUF: 180 mutations, \(r1.errors + r2.errors) errors, \(r1.parsed + r2.parsed) parsed")
+        // A file that still parses must give a tokenizer or a TokenizerError, and a tokenizer must
+        // encode and decode without trapping.
+        var tokenizers = 0, refused = 0
+        let useTokenizer: (GGUFFile) -> Void = { g in
+            do {
+                let t = try Tokenizer(gguf: g)
+                let ids = t.encode("Hello wörld 🦙 <s> 123", parseSpecial: true, addSpecial: true)
+                _ = t.decode(ids + [-1, t.vocabulary.count], includeSpecial: true)
+                tokenizers += 1
+            } catch is TokenizerError {
+                refused += 1
+            } catch {
+                XCTFail("unexpected \(error)")
+            }
+        }
+        let r1 = fuzz(bytes, span: 4096, rounds: 150, seed: 0xC0FFEE, onParsed: useTokenizer)
+        let r2 = fuzz(bytes, span: bytes.count, rounds: 30, seed: 0xBEEF, onParsed: useTokenizer)
+        print("fuzz vocab GGUF: 180 mutations, \(r1.errors + r2.errors) errors, \(r1.parsed + r2.parsed) parsed; of those \(tokenizers) tokenizers built and used, \(refused) refused")
+        XCTAssertEqual(tokenizers + refused, r1.parsed + r2.parsed)
         XCTAssertEqual(r1.errors + r1.parsed + r2.errors + r2.parsed, 180)
     }
 }

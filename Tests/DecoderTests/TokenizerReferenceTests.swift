@@ -57,8 +57,10 @@ final class TokenizerReferenceTests: XCTestCase {
                 }
                 let part = UnsafeBufferPointer(rebasing: bytes[lo..<hi])
                 scalars.load(part)
-                var ends: [Int] = []
-                PreTokenizer.splitGPT2(scalars, 0, scalars.count) { ends.append($0) }
+                var words = WordEnds(capacity: scalars.count + 1)
+                defer { words.deallocate() }
+                PreTokenizer.splitGPT2(scalars, 0, scalars.count, &words)
+                let ends = (0..<words.count).map { words.ends[$0] }
                 var cuts: [Int] = []
                 var start = 0
                 for end in ends {
@@ -71,7 +73,7 @@ final class TokenizerReferenceTests: XCTestCase {
                 }
                 var from = 0
                 for cut in cuts where cut > from {
-                    let word = UnsafeBufferPointer(rebasing: part[Int(scalars.byteOffsets[from])..<Int(scalars.byteOffsets[cut])])
+                    let word = UnsafeBufferPointer(rebasing: part[scalars.byteOffsets[from]..<scalars.byteOffsets[cut]])
                     let ids = tokenizer.byteTokens.withUnsafeBufferPointer {
                         Array(merger.merge(word, byteTokens: $0.baseAddress!, merges: tokenizer.merges))
                     }

@@ -29,7 +29,6 @@ enum TestData {
     static func defaultModel(file: StaticString = #filePath, line: UInt = #line) -> String? {
         var candidates = [DefaultModel.path()]
         candidates.append(packageRoot.appendingPathComponent(DefaultModel.relativePath).path)
-        candidates.append("/work/main/" + DefaultModel.relativePath)
         for c in candidates where FileManager.default.fileExists(atPath: c) { return c }
         XCTFail("default model missing: looked at \(candidates.joined(separator: ", ")); run scripts/setup.sh", file: file, line: line)
         return nil

@@ -60,7 +60,18 @@ final class TokenizerTests: XCTestCase {
         XCTAssertTrue(ids.contains { v.kind(of: $0) == .byteFallback }, "\(ids)")
         XCTAssertEqual(t.decodeText(ids), "\u{10FFFD}")
         XCTAssertEqual(t.encode("", addSpecial: true), [1], "BOS only")
+        XCTAssertEqual(t.encode("the", addSpecial: true), [1] + the)
+        XCTAssertEqual(t.decodeText([1] + the), "the", "BOS has no text; the prefix space of the first text token is dropped")
         XCTAssertEqual(t.encode(""), [])
+    }
+
+    func testBeginningOfSequence() throws {
+        guard let llama3 = try vocabTokenizer("llama-bpe"), let smol = try smol() else { return }
+        XCTAssertTrue(llama3.addsBOS, "Llama 3 adds <|begin_of_text|>")
+        XCTAssertEqual(llama3.encode("hi", addSpecial: true).first, 128000)
+        XCTAssertEqual(llama3.encode("hi").first, llama3.encode("hi", addSpecial: true).dropFirst().first)
+        XCTAssertFalse(smol.addsBOS, "SmolLM2's GGUF says add_bos_token = false")
+        XCTAssertEqual(smol.encode("hi", addSpecial: true), smol.encode("hi"))
     }
 
     func testSpecialTokensOnlyWhenAsked() throws {
@@ -202,5 +213,22 @@ final class TokenizerTests: XCTestCase {
         XCTAssertEqual(cache.flags(0x00A0), CharacterClass.valid | CharacterClass.whitespace)  // no-break space
         XCTAssertEqual(cache.flags(0x4E2D), CharacterClass.valid | CharacterClass.letter)      // 中
         XCTAssertEqual(cache.flags(0x00BD), CharacterClass.valid | CharacterClass.number)      // ½
+    }
+
+    /// SentencePiece: merging each `▁`-started word alone gives the ids of merging the whole text
+    /// at once (the vocabularies have no token with `▁` after another character).
+    func testSentencePieceWordSplitMatchesWholeText() throws {
+        guard let url = TestData.sharedFile("tokenizer-reference/smollm2-135m.jsonl") else { return }
+        let lines = try String(contentsOf: url, encoding: .utf8).split(separator: "\n").prefix(150)
+        for name in ["llama-spm", "phi-3"] {
+            guard let t = try vocabTokenizer(name) else { continue }
+            XCTAssertTrue(t.sentencePieceWordsAreIndependent, name)
+            for line in lines {
+                var text = String(line)
+                let split = text.withUTF8 { t.encodeUTF8($0, parseSpecial: false, addSpecial: false) }
+                let whole = text.withUTF8 { t.encodeUTF8($0, parseSpecial: false, addSpecial: false, splitSentencePieceWords: false) }
+                XCTAssertEqual(split, whole, "\(name): \(line.prefix(60))")
+            }
+        }
     }
 }

@@ -54,7 +54,7 @@ public final class GGUFFile: Sendable {
         try c.need(4, "the magic number")
         let magic = storage.bytes.loadUnaligned(fromByteOffset: 0, as: UInt32.self)
         guard magic == UInt32(littleEndian: 0x4655_4747) else {  // "GGUF"
-            let shown = (0..<4).map { String(format2: storage.bytes[$0]) }.joined(separator: " ")
+            let shown = (0..<4).map { String(hexByte: storage.bytes[$0]) }.joined(separator: " ")
             throw GGUFError(offset: 0, "not a GGUF file: magic bytes are \(shown), expected 47 47 55 46 (\"GGUF\")")
         }
         c.offset = 4
@@ -260,7 +260,7 @@ public final class GGUFFile: Sendable {
 
 extension String {
     /// Two hex digits.
-    init(format2 byte: UInt8) {
+    init(hexByte byte: UInt8) {
         let digits = Array("0123456789abcdef")
         self = String([digits[Int(byte >> 4)], digits[Int(byte & 15)]])
     }

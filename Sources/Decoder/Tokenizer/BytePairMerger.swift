@@ -10,7 +10,7 @@ struct BytePairMerger {
     private var pairs: UnsafeMutablePointer<UInt64>
     private var next: UnsafeMutablePointer<Int32>
     private var prev: UnsafeMutablePointer<Int32>
-    private var heap: [UInt64] = []
+    private var heap = MinHeap<UInt64>()
     private var capacity: Int
     /// Words up to this many bytes use the array scan, longer ones the heap.
     let shortWord: Int
@@ -80,16 +80,16 @@ struct BytePairMerger {
     /// The heap version: entries are rank << 32 | left index, so the minimum is the lowest rank,
     /// leftmost. An entry is stale when the pair at its left index no longer has its rank.
     private mutating func mergeLong(_ n: Int, merges: MergeTable) -> Int {
-        heap.removeAll(keepingCapacity: true)
+        heap.removeAll()
         for i in 0..<n {
             next[i] = i + 1 < n ? Int32(i + 1) : -1
             prev[i] = Int32(i - 1)
         }
         for i in 0..<(n - 1) {
             let v = merges.lookup(ids[i], ids[i + 1])
-            if v != UInt64.max { heapPush(v & 0xFFFF_FFFF_0000_0000 | UInt64(i)) }
+            if v != UInt64.max { heap.push(v & 0xFFFF_FFFF_0000_0000 | UInt64(i)) }
         }
-        while let top = heapPop() {
+        while let top = heap.pop() {
             let left = Int(top & 0xFFFF_FFFF)
             let right = Int(next[left])
             if ids[left] < 0 || right < 0 { continue }  // left was absorbed, or nothing right of it
@@ -103,11 +103,11 @@ struct BytePairMerger {
             let before = prev[left]
             if before >= 0 {
                 let w = merges.lookup(ids[Int(before)], ids[left])
-                if w != UInt64.max { heapPush(w & 0xFFFF_FFFF_0000_0000 | UInt64(before)) }
+                if w != UInt64.max { heap.push(w & 0xFFFF_FFFF_0000_0000 | UInt64(before)) }
             }
             if after >= 0 {
                 let w = merges.lookup(ids[left], ids[Int(after)])
-                if w != UInt64.max { heapPush(w & 0xFFFF_FFFF_0000_0000 | UInt64(left)) }
+                if w != UInt64.max { heap.push(w & 0xFFFF_FFFF_0000_0000 | UInt64(left)) }
             }
         }
         // Compact the surviving symbols in order (a byte with no token stays -1 and is dropped later).
@@ -119,35 +119,5 @@ struct BytePairMerger {
             i = next[Int(i)]
         }
         return out
-    }
-
-    private mutating func heapPush(_ v: UInt64) {
-        heap.append(v)
-        var i = heap.count - 1
-        while i > 0 {
-            let p = (i - 1) / 2
-            if heap[p] <= v { break }
-            heap[i] = heap[p]
-            i = p
-        }
-        heap[i] = v
-    }
-
-    private mutating func heapPop() -> UInt64? {
-        guard let last = heap.popLast() else { return nil }
-        guard !heap.isEmpty else { return last }
-        let top = heap[0]
-        var i = 0
-        let n = heap.count
-        while true {
-            var c = 2 * i + 1
-            if c >= n { break }
-            if c + 1 < n && heap[c + 1] < heap[c] { c += 1 }
-            if last <= heap[c] { break }
-            heap[i] = heap[c]
-            i = c
-        }
-        heap[i] = last
-        return top
     }
 }

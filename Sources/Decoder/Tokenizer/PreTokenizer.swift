@@ -21,30 +21,30 @@ public enum PreTokenizer: String, Sendable, CaseIterable {
         }
     }
 
-    /// Splits scalars `lo..<hi` into words; calls `emit(end)` with each word's end index (words
+    /// Splits scalars `lo..<hi` into words, appending each word's end index to `ends` (words
     /// are contiguous, the first starts at `lo`).
     @inline(__always)
-    func split(_ text: ScalarBuffer, _ lo: Int, _ hi: Int, _ emit: (Int) -> Void) {
+    func split(_ text: ScalarBuffer, _ lo: Int, _ hi: Int, _ ends: inout WordEnds) {
         switch self {
         case .gpt2:
-            Self.splitGPT2(text, lo, hi, emit)
+            Self.splitGPT2(text, lo, hi, &ends)
         case .smollm:
             // `\p{N}` first: digits become one-scalar pieces, the runs between them are split by gpt2.
             var start = lo
             var i = lo
             while i < hi {
                 if text.flags[i] & CharacterClass.number != 0 {
-                    if start < i { Self.splitGPT2(text, start, i, emit) }
-                    emit(i + 1)
+                    if start < i { Self.splitGPT2(text, start, i, &ends) }
+                    ends.emit(i + 1)
                     start = i + 1
                 }
                 i += 1
             }
-            if start < hi { Self.splitGPT2(text, start, hi, emit) }
+            if start < hi { Self.splitGPT2(text, start, hi, &ends) }
         case .llama3:
-            Self.splitLlama3(text, lo, hi, maxDigits: 3, emit)
+            Self.splitLlama3(text, lo, hi, maxDigits: 3, &ends)
         case .qwen2:
-            Self.splitLlama3(text, lo, hi, maxDigits: 1, emit)
+            Self.splitLlama3(text, lo, hi, maxDigits: 1, &ends)
         }
     }
 
@@ -67,7 +67,7 @@ public enum PreTokenizer: String, Sendable, CaseIterable {
         return 0
     }
 
-    static func splitGPT2(_ text: ScalarBuffer, _ lo: Int, _ hi: Int, _ emit: (Int) -> Void) {
+    static func splitGPT2(_ text: ScalarBuffer, _ lo: Int, _ hi: Int, _ ends: inout WordEnds) {
         let flags = text.flags, scalars = text.scalars
         @inline(__always) func f(_ p: Int) -> UInt8 { p < hi ? flags[p] : 0 }
         var pos = lo
@@ -76,7 +76,7 @@ public enum PreTokenizer: String, Sendable, CaseIterable {
             let contraction = isContraction(text, pos, hi, caseInsensitive: false)
             if contraction > 0 {
                 pos += contraction
-                emit(pos)
+                ends.emit(pos)
                 continue
             }
             let isSpace = c == 0x20
@@ -86,14 +86,14 @@ public enum PreTokenizer: String, Sendable, CaseIterable {
             if cls != 0 {
                 if isSpace { pos += 1 }
                 while f(pos) & cls != 0 { pos += 1 }
-                emit(pos)
+                ends.emit(pos)
                 continue
             }
             // ` ?[^\s\p{L}\p{N}]+`
             if f2 != 0 && f2 & S == 0 {
                 if isSpace { pos += 1 }
                 while f(pos) != 0 && f(pos) & (S | L | N) == 0 { pos += 1 }
-                emit(pos)
+                ends.emit(pos)
                 continue
             }
             var n = 0
@@ -101,15 +101,15 @@ public enum PreTokenizer: String, Sendable, CaseIterable {
             // `\s+(?!\S)`: a run followed by more text leaves its last space to the next word.
             if n > 1 && pos + n < hi {
                 pos += n - 1
-                emit(pos)
+                ends.emit(pos)
                 continue
             }
             pos += max(n, 1)
-            emit(pos)
+            ends.emit(pos)
         }
     }
 
-    static func splitLlama3(_ text: ScalarBuffer, _ lo: Int, _ hi: Int, maxDigits: Int, _ emit: (Int) -> Void) {
+    static func splitLlama3(_ text: ScalarBuffer, _ lo: Int, _ hi: Int, maxDigits: Int, _ ends: inout WordEnds) {
         let flags = text.flags, scalars = text.scalars
         @inline(__always) func f(_ p: Int) -> UInt8 { p < hi ? flags[p] : 0 }
         @inline(__always) func isCRLF(_ p: Int) -> Bool { p < hi && (scalars[p] == 0x0A || scalars[p] == 0x0D) }
@@ -120,21 +120,21 @@ public enum PreTokenizer: String, Sendable, CaseIterable {
             let contraction = isContraction(text, pos, hi, caseInsensitive: true)
             if contraction > 0 {
                 pos += contraction
-                emit(pos)
+                ends.emit(pos)
                 continue
             }
             // `[^\r\n\p{L}\p{N}]?\p{L}+`
             if !(c == 0x0A || c == 0x0D || fc & N != 0) && (fc & L != 0 || f(pos + 1) & L != 0) {
                 pos += 1
                 while f(pos) & L != 0 { pos += 1 }
-                emit(pos)
+                ends.emit(pos)
                 continue
             }
             // `\p{N}{1,3}` (llama3) or `\p{N}` (qwen2)
             if fc & N != 0 {
                 var run = 0
                 while f(pos) & N != 0 && run < maxDigits { pos += 1; run += 1 }
-                emit(pos)
+                ends.emit(pos)
                 continue
             }
             // ` ?[^\s\p{L}\p{N}]+[\r\n]*`
@@ -144,7 +144,7 @@ public enum PreTokenizer: String, Sendable, CaseIterable {
                 if isSpace { pos += 1 }
                 while f(pos) != 0 && f(pos) & (S | L | N) == 0 { pos += 1 }
                 while isCRLF(pos) { pos += 1 }
-                emit(pos)
+                ends.emit(pos)
                 continue
             }
             var n = 0
@@ -156,17 +156,17 @@ public enum PreTokenizer: String, Sendable, CaseIterable {
             // `\s*[\r\n]+`
             if lastNewlineEnd >= 0 {
                 pos = lastNewlineEnd
-                emit(pos)
+                ends.emit(pos)
                 continue
             }
             // `\s+(?!\S)`, then `\s+`
             if n > 1 && pos + n < hi {
                 pos += n - 1
-                emit(pos)
+                ends.emit(pos)
                 continue
             }
             pos += max(n, 1)
-            emit(pos)
+            ends.emit(pos)
         }
     }
 }
@@ -177,7 +177,7 @@ struct ScalarBuffer {
     var scalars: UnsafeMutablePointer<UInt32>
     var flags: UnsafeMutablePointer<UInt8>
     /// `byteOffsets[i]` is where scalar `i` starts; `byteOffsets[count]` is the end.
-    var byteOffsets: UnsafeMutablePointer<Int32>
+    var byteOffsets: UnsafeMutablePointer<Int>
     var count = 0
     private var capacity: Int
     private var classes = CharacterClassCache()
@@ -209,11 +209,13 @@ struct ScalarBuffer {
             byteOffsets = .allocate(capacity: capacity + 1)
         }
         guard let base = bytes.baseAddress else {
-            byteOffsets[0] = 0
+            self.byteOffsets[0] = 0
             count = 0
             return
         }
         let ascii = CharacterClass.ascii
+        // Locals, so the loop does not reload the buffers through `self` at every store.
+        let scalars = self.scalars, flags = self.flags, byteOffsets = self.byteOffsets, classes = self.classes
         var i = 0, n = 0
         let end = bytes.count
         while i < end {
@@ -221,7 +223,7 @@ struct ScalarBuffer {
             if b0 < 0x80 {
                 scalars[n] = b0
                 flags[n] = ascii[Int(b0)]
-                byteOffsets[n] = Int32(i)
+                byteOffsets[n] = i
                 n += 1
                 i += 1
                 continue
@@ -240,11 +242,44 @@ struct ScalarBuffer {
             while k < len { v = v << 6 | (UInt32(base[i + k]) & 0x3F); k += 1 }
             scalars[n] = v
             flags[n] = classes.flags(v)
-            byteOffsets[n] = Int32(i)
+            byteOffsets[n] = i
             n += 1
             i += len
         }
-        byteOffsets[n] = Int32(end)
+        byteOffsets[n] = end
         count = n
+    }
+}
+
+/// The end indices of the words of one split, in a buffer reused across fragments.
+struct WordEnds {
+    private(set) var ends: UnsafeMutablePointer<Int>
+    private(set) var count = 0
+    private var capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = max(capacity, 16)
+        ends = .allocate(capacity: self.capacity)
+    }
+
+    func deallocate() { ends.deallocate() }
+
+    /// Empties the list, making room for the words of `scalars` scalars (at most one per scalar).
+    mutating func reset(scalars: Int) {
+        count = 0
+        if scalars + 1 > capacity {
+            ends.deallocate()
+            capacity = scalars + 1
+            ends = .allocate(capacity: capacity)
+        }
+    }
+
+    /// Records a word ending at `end`; an empty word (same end as the last) is dropped, so the
+    /// ends strictly increase and never outnumber the scalars.
+    @inline(__always)
+    mutating func emit(_ end: Int) {
+        if count > 0 && ends[count - 1] >= end { return }
+        ends[count] = end
+        count += 1
     }
 }

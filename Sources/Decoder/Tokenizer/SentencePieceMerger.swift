@@ -5,10 +5,17 @@
 /// This is SentencePiece's `bpe_model.cc` algorithm, in the form llama.cpp's `llm_tokenizer_spm` uses.
 struct SentencePieceMerger {
     private struct Symbol { var start: Int32; var length: Int32; var prev: Int32; var next: Int32 }
-    private struct Bigram { var key: UInt64; var right: Int32; var size: Int32 }  // key: ~score << 32 | left
+    /// key: ~score << 32 | left, so the smallest key is the highest score, leftmost.
+    private struct Bigram: Comparable {
+        var key: UInt64
+        var right: Int32
+        var size: Int32
+        static func < (a: Bigram, b: Bigram) -> Bool { a.key < b.key }
+        static func == (a: Bigram, b: Bigram) -> Bool { a.key == b.key }
+    }
 
     private var symbols: [Symbol] = []
-    private var heap: [Bigram] = []
+    private var heap = MinHeap<Bigram>()
 
     /// A float's bits made to sort like the float, then inverted so that a min-heap pops the highest score.
     @inline(__always)
@@ -21,7 +28,7 @@ struct SentencePieceMerger {
     mutating func encode(_ text: UnsafeBufferPointer<UInt8>, lookup: FlatByteStringMap, scores: [Float],
                          byteTokens: [Int32], unknown: Int32, into out: inout [Int]) {
         symbols.removeAll(keepingCapacity: true)
-        heap.removeAll(keepingCapacity: true)
+        heap.removeAll()
         var i = 0
         while i < text.count {
             let b = text[i]
@@ -32,7 +39,7 @@ struct SentencePieceMerger {
             i += n
         }
         for k in 0..<max(symbols.count - 1, 0) { tryAdd(k, k + 1, text, lookup, scores) }
-        while let bigram = pop() {
+        while let bigram = heap.pop() {
             let left = Int(bigram.key & 0xFFFF_FFFF), right = Int(bigram.right)
             let l = symbols[left], r = symbols[right]
             // Stale: one side was merged away or grew since this pair was queued.
@@ -67,36 +74,6 @@ struct SentencePieceMerger {
         let size = Int(symbols[left].length + symbols[right].length)
         let id = lookup.lookup(UnsafeBufferPointer(rebasing: text[start..<(start + size)]))
         guard id >= 0, Int(id) < scores.count else { return }
-        push(Bigram(key: Self.descendingKey(scores[Int(id)]) << 32 | UInt64(left), right: Int32(right), size: Int32(size)))
-    }
-
-    private mutating func push(_ v: Bigram) {
-        heap.append(v)
-        var i = heap.count - 1
-        while i > 0 {
-            let p = (i - 1) / 2
-            if heap[p].key <= v.key { break }
-            heap[i] = heap[p]
-            i = p
-        }
-        heap[i] = v
-    }
-
-    private mutating func pop() -> Bigram? {
-        guard let last = heap.popLast() else { return nil }
-        guard !heap.isEmpty else { return last }
-        let top = heap[0]
-        var i = 0
-        let n = heap.count
-        while true {
-            var c = 2 * i + 1
-            if c >= n { break }
-            if c + 1 < n && heap[c + 1].key < heap[c].key { c += 1 }
-            if last.key <= heap[c].key { break }
-            heap[i] = heap[c]
-            i = c
-        }
-        heap[i] = last
-        return top
+        heap.push(Bigram(key: Self.descendingKey(scores[Int(id)]) << 32 | UInt64(left), right: Int32(right), size: Int32(size)))
     }
 }

@@ -13,7 +13,7 @@ extension Tokenizer {
     ///   - addSpecial: add BOS/EOS when the model asks for them (`addsBOS`, `addsEOS`).
     ///
     /// ```swift
-    /// tok.encode("{\"a\": 1}")   // [28, 88, 1064, 216, 33, 95]
+    /// tok.encode("{\"a\": 1}")   // [39428, 81, 1799, 216, 33, 109] with SmolLM2
     /// ```
     public func encode(_ text: String, parseSpecial: Bool = false, addSpecial: Bool = false) -> [Int] {
         var text = text
@@ -68,6 +68,18 @@ extension Tokenizer {
         return fragments
     }
 
+    /// One SentencePiece word, through the word cache.
+    private func encodeSentencePieceWord(_ word: UnsafeBufferPointer<UInt8>, _ merger: inout SentencePieceMerger,
+                                         _ cache: inout WordCache, _ scratch: inout [Int32], _ out: inout [Int]) {
+        let hash = FlatByteStringMap.hash(word)
+        if cache.get(word, hash: hash, into: &out) { return }
+        let before = out.count
+        merger.encode(word, lookup: lookup, scores: scores, byteTokens: byteTokens, unknown: unknownID, into: &out)
+        scratch.removeAll(keepingCapacity: true)
+        for id in out[before...] { scratch.append(Int32(id)) }
+        scratch.withUnsafeBufferPointer { cache.put(word, hash: hash, ids: $0) }
+    }
+
     /// Offset of the first occurrence of `needle` in `base[lo..<hi]` (memchr for its first byte, then memcmp).
     static func find(_ needle: [UInt8], in base: UnsafePointer<UInt8>, _ lo: Int, _ hi: Int) -> Int? {
         let len = needle.count
@@ -87,7 +99,8 @@ extension Tokenizer {
     @inline(__always)
     static func isCSpace(_ b: UInt8) -> Bool { b == 0x20 || (b >= 0x09 && b <= 0x0D) }
 
-    func encodeUTF8(_ text: UnsafeBufferPointer<UInt8>, parseSpecial: Bool, addSpecial: Bool) -> [Int] {
+    func encodeUTF8(_ text: UnsafeBufferPointer<UInt8>, parseSpecial: Bool, addSpecial: Bool,
+                    splitSentencePieceWords: Bool = true) -> [Int] {
         var out: [Int] = []
         out.reserveCapacity(text.count / 3 + 4)
         if addSpecial && addsBOS, let bos = vocabulary.bosTokenID { out.append(bos) }
@@ -105,6 +118,8 @@ extension Tokenizer {
             }
         case .sentencePiece:
             var merger = SentencePieceMerger()
+            var cache = WordCache(slots: BPESession.cacheSlots(forBytes: text.count))
+            var scratch: [Int32] = []
             var escaped: [UInt8] = []
             var previousWasSpecial = true  // the text's start counts as "after a special token"
             for fragment in fragments {
@@ -118,8 +133,28 @@ extension Tokenizer {
                     for b in text[lo..<hi] {
                         if b == 0x20 { escaped.append(contentsOf: [0xE2, 0x96, 0x81]) } else { escaped.append(b) }
                     }
-                    escaped.withUnsafeBufferPointer {
-                        merger.encode($0, lookup: lookup, scores: scores, byteTokens: byteTokens, unknown: unknownID, into: &out)
+                    escaped.withUnsafeBufferPointer { all in
+                        // Merges never join a character to a following `▁` when no token has
+                        // `▁` after another character (`sentencePieceWordsAreIndependent`): then
+                        // each `▁`-started word merges alone, with the same result as the whole
+                        // text at once, the heap stays small, and repeated words come from the cache.
+                        var start = 0
+                        if sentencePieceWordsAreIndependent && splitSentencePieceWords {
+                            var i = 3
+                            while i + 3 <= all.count {
+                                if all[i] == 0xE2 && all[i + 1] == 0x96 && all[i + 2] == 0x81
+                                    && !(all[i - 3] == 0xE2 && all[i - 2] == 0x96 && all[i - 1] == 0x81) {
+                                    encodeSentencePieceWord(UnsafeBufferPointer(rebasing: all[start..<i]), &merger, &cache, &scratch, &out)
+                                    start = i
+                                    i += 3
+                                } else {
+                                    i += 1
+                                }
+                            }
+                            encodeSentencePieceWord(UnsafeBufferPointer(rebasing: all[start...]), &merger, &cache, &scratch, &out)
+                        } else {
+                            merger.encode(all, lookup: lookup, scores: scores, byteTokens: byteTokens, unknown: unknownID, into: &out)
+                        }
                     }
                     previousWasSpecial = false
                 }
@@ -133,51 +168,64 @@ extension Tokenizer {
 /// Per-call state of byte-level BPE: decoded scalars, the merger's scratch and the word cache.
 struct BPESession {
     var scalars: ScalarBuffer
+    var words: WordEnds
     var merger = BytePairMerger()
     var cache: WordCache
     var encoded: [UInt8] = []
 
     init(capacity: Int) {
         scalars = ScalarBuffer(capacity: capacity)
+        words = WordEnds(capacity: capacity + 1)
+        cache = WordCache(slots: Self.cacheSlots(forBytes: capacity))
+    }
+
+    /// A cache size that suits a text of `bytes` bytes: 256 to 65,536 slots.
+    static func cacheSlots(forBytes bytes: Int) -> Int {
         var slots = 256
-        while slots < capacity / 2 && slots < (1 << 16) { slots <<= 1 }
-        cache = WordCache(slots: slots)
+        while slots < bytes / 2 && slots < (1 << 16) { slots <<= 1 }
+        return slots
     }
 
     func deallocate() {
         scalars.deallocate()
+        words.deallocate()
         merger.deallocate()
     }
 
     mutating func encode(_ text: UnsafeBufferPointer<UInt8>, pre: PreTokenizer, tokenizer: Tokenizer, into out: inout [Int]) {
         scalars.load(text)
+        words.reset(scalars: scalars.count)
+        pre.split(scalars, 0, scalars.count, &words)
         let offsets = scalars.byteOffsets
+        let merges = tokenizer.merges
+        let wholeWordLookup = tokenizer.ignoreMerges ? tokenizer.lookup : nil
         var start = 0
         tokenizer.byteTokens.withUnsafeBufferPointer { byteTokens in
-            pre.split(scalars, 0, scalars.count) { end in
-                let word = UnsafeBufferPointer(rebasing: text[Int(offsets[start])..<Int(offsets[end])])
+            for w in 0..<words.count {
+                let end = words.ends[w]
+                encodeWord(UnsafeBufferPointer(rebasing: text[offsets[start]..<offsets[end]]),
+                           byteTokens.baseAddress!, merges, wholeWordLookup, &out)
                 start = end
-                encodeWord(word, byteTokens.baseAddress!, tokenizer, &out)
             }
         }
     }
 
     @inline(__always)
     private mutating func encodeWord(_ word: UnsafeBufferPointer<UInt8>, _ byteTokens: UnsafePointer<Int32>,
-                                     _ tokenizer: Tokenizer, _ out: inout [Int]) {
+                                     _ merges: MergeTable, _ wholeWordLookup: FlatByteStringMap?, _ out: inout [Int]) {
         if word.count == 1 {
             let t = byteTokens[Int(word[0])]
             if t >= 0 { out.append(Int(t)) }
             return
         }
-        if tokenizer.ignoreMerges {
+        if let lookup = wholeWordLookup {
             // Llama 3 (`ignore_merges`): a word that is itself a token is taken whole.
             encoded.removeAll(keepingCapacity: true)
             for b in word {
                 let s = ByteLevelEncoding.scalarOfByte[Int(b)]
                 if s < 0x80 { encoded.append(UInt8(s)) } else { encoded.append(UInt8(0xC0 | s >> 6)); encoded.append(UInt8(0x80 | s & 0x3F)) }
             }
-            let id = encoded.withUnsafeBufferPointer { tokenizer.lookup.lookup($0) }
+            let id = encoded.withUnsafeBufferPointer { lookup.lookup($0) }
             if id >= 0 {
                 out.append(Int(id))
                 return
@@ -185,7 +233,7 @@ struct BPESession {
         }
         let hash = FlatByteStringMap.hash(word)
         if cache.get(word, hash: hash, into: &out) { return }
-        let ids = merger.merge(word, byteTokens: byteTokens, merges: tokenizer.merges)
+        let ids = merger.merge(word, byteTokens: byteTokens, merges: merges)
         for id in ids { out.append(Int(id)) }
         cache.put(word, hash: hash, ids: ids)
     }

@@ -46,7 +46,10 @@ public final class Tokenizer: Sendable {
         let id: Int32
         let text: [UInt8]
         let isControl: Bool  // control or unknown: matched only with parseSpecial
+        /// Whitespace left of a match is dropped (llama.cpp sets this only for a few embedding
+        /// models' `<mask>`, none of which this reader supports; kept for the partition's symmetry).
         let lstrip: Bool
+        /// Whitespace right of a match is dropped (Phi-3's special tokens, as llama.cpp does).
         let rstrip: Bool
     }
 
@@ -56,6 +59,7 @@ public final class Tokenizer: Sendable {
     let scores: [Float]
     let specials: [SpecialToken]      // longest first, as llama.cpp tries them
     let ignoreMerges: Bool            // Llama 3: a word that is a token is not merged
+    let sentencePieceWordsAreIndependent: Bool  // no token has `▁` right after another character
     let unknownID: Int32
 
     /// Reads the tokenizer of the GGUF file at `path`.
@@ -76,6 +80,9 @@ public final class Tokenizer: Sendable {
         }
         let n = tokens.count
         guard n > 0, n < Int(Int32.max) else { throw TokenizerError("tokenizer.ggml.tokens has \(n) tokens") }
+        guard tokens.byteCount < Int(UInt32.max) else {
+            throw TokenizerError("tokenizer.ggml.tokens takes \(tokens.byteCount) bytes; at most 4 GiB are supported")
+        }
 
         var types = [Int](repeating: 1, count: n)
         if let t = meta["tokenizer.ggml.token_type"]?.array {
@@ -141,7 +148,7 @@ public final class Tokenizer: Sendable {
             case .byteFallback:
                 if let b = Self.parseByteToken(raw) {
                     withUnsafeBytes(of: b) { builder.append(bytes: $0, kind: .byteFallback) }
-                    if byteTokens[Int(b)] < 0 || isSPM { byteTokens[Int(b)] = Int32(i) }
+                    byteTokens[Int(b)] = Int32(i)  // SentencePiece's byte fallback; BPE refills the table below
                 } else {
                     builder.append(bytes: raw, kind: .normal)
                 }
@@ -177,6 +184,23 @@ public final class Tokenizer: Sendable {
             merges = MergeTable(capacity: 0)
             addsSpacePrefix = meta["tokenizer.ggml.add_space_prefix"]?.bool ?? true
             ignoreMerges = false
+            var independent = true
+            spellings.withUnsafeBufferPointer { all in
+                @inline(__always) func isLowLine(_ p: Int) -> Bool { all[p] == 0xE2 && all[p + 1] == 0x96 && all[p + 2] == 0x81 }
+                for t in 0..<n where independent {
+                    let lo = Int(offsets[t]), hi = Int(offsets[t + 1])
+                    var p = lo + 1
+                    while p + 3 <= hi {
+                        // A `▁` inside the token that follows a character other than `▁`.
+                        if isLowLine(p) && !(p - 3 >= lo && isLowLine(p - 3)) {
+                            independent = false
+                            break
+                        }
+                        p += 1
+                    }
+                }
+            }
+            sentencePieceWordsAreIndependent = independent
         } else {
             scores = []
             // The token of each byte's encoded character: the start symbols of every word.
@@ -205,6 +229,7 @@ public final class Tokenizer: Sendable {
             merges = table
             addsSpacePrefix = meta["tokenizer.ggml.add_space_prefix"]?.bool ?? false
             ignoreMerges = pre == .llama3
+            sentencePieceWordsAreIndependent = false
         }
         self.byteTokens = byteTokens
         addsBOS = meta["tokenizer.ggml.add_bos_token"]?.bool ?? (isSPM || pre == .llama3)
