@@ -32,6 +32,13 @@ final class JSONParserTests: XCTestCase {
         XCTAssertEqual(try JSONParser.parse(Data("[true,false,null]".utf8)), [true, false, nil])
     }
 
+    func testDuplicateKeysAreReportedWithPointers() throws {
+        let v = try JSONParser.parse(#"{"a": {"b": 1, "b": 2, "c": [{"x/y": 0, "x/y": 1}]}, "a": 3}"#)
+        let found = v.duplicateKeys.map { "\($0.pointer) \($0.key)" }
+        XCTAssertEqual(found, [" a", "/a b", "/a/c/0 x/y"])
+        XCTAssertTrue(try JSONParser.parse("[1, {\"a\": 1}]").duplicateKeys.isEmpty)
+    }
+
     func testParsedNumbersMatchJSONNumberParsing() throws {
         for text in ["0", "-0", "0.000", "120e-1", "1.5E+10", "-0.00012300e5", "123456789012345678901234567890", "1e-999999999999999999999"] {
             let parsed = try XCTUnwrap(JSONParser.parse(text).numberValue)
