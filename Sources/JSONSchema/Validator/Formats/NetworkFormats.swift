@@ -47,7 +47,8 @@ enum NetworkFormats {
 
     /// RFC 1123 host name: dot-separated labels of letters, digits and inner hyphens, 1–63 bytes
     /// each, 253 bytes in all, no empty label (so no trailing dot); and, as RFC 5891 §4.2.3.1 asks
-    /// (drafts 7 and later), `--` in positions 3–4 only in `xn--` A-labels.
+    /// (drafts 7 and later), `--` in positions 3–4 only in `xn--` A-labels, which must decode to
+    /// valid U-labels (`IDNA`).
     static func isHostname(_ s: String) -> Bool { isHostname(s, reservedHyphens: true) }
 
     /// Drafts 4 and 6 cite RFC 1123 alone: `ab--cd` is a host name there.
@@ -66,7 +67,11 @@ enum NetworkFormats {
         guard !u.isEmpty, u.count <= 63, u.first != 45, u.last != 45 else { return false }
         guard u.allSatisfy({ ($0 >= 48 && $0 <= 57) || ($0 | 0x20 >= 97 && $0 | 0x20 <= 122) || $0 == 45 }) else { return false }
         // "--" in positions 3–4 is reserved for A-labels (RFC 5891 §4.2.3.1).
-        if reservedHyphens, u.count >= 4, u[2] == 45, u[3] == 45 { return u[0] | 0x20 == UInt8(ascii: "x") && u[1] | 0x20 == UInt8(ascii: "n") }
+        if reservedHyphens, u.count >= 4, u[2] == 45, u[3] == 45 {
+            // Only A-labels may, and they must decode to a valid U-label (RFC 5891 §5.4).
+            guard u[0] | 0x20 == UInt8(ascii: "x"), u[1] | 0x20 == UInt8(ascii: "n") else { return false }
+            return IDNA.isValidALabel(label)
+        }
         return true
     }
 
