@@ -1,6 +1,7 @@
-/// The parts of IDNA2008 that `hostname` needs for A-labels (`xn--…`): Punycode decoding
-/// (RFC 3492 §6.2) and the U-label rules of RFC 5891 §5.4 with the code point classes of RFC 5892,
-/// approximated from Unicode general categories (no NFKC_Casefold stability or Bidi rule).
+/// IDNA2008 for `hostname` A-labels (`xn--…`) and `idn-hostname`: Punycode (RFC 3492 §6.2–6.3),
+/// the U-label rules of RFC 5891 §5.4 with the code point classes of RFC 5892 and the Bidi rule of
+/// RFC 5893, with code point classes and Bidi classes approximated from Unicode general categories
+/// and script blocks (no NFKC_Casefold stability check).
 enum IDNA {
     // RFC 3492 §5 parameters.
     private static let base = 36, tMin = 1, tMax = 26, skew = 38, damp = 700, initialBias = 72, initialN = 128
@@ -41,6 +42,43 @@ enum IDNA {
         }
         return output.compactMap(Unicode.Scalar.init)
     }
+
+    /// The Punycode form of `scalars` (RFC 3492 §6.3), without the `xn--` prefix.
+    static func punycodeEncode(_ scalars: [Unicode.Scalar]) -> String {
+        let values = scalars.map { Int($0.value) }
+        var output: [UInt8] = values.filter { $0 < 0x80 }.map { UInt8($0) }
+        let basicCount = output.count
+        var handled = basicCount
+        if basicCount > 0 { output.append(UInt8(ascii: "-")) }
+        var n = initialN, delta = 0, bias = initialBias
+        while handled < values.count {
+            let m = values.filter { $0 >= n }.min()!
+            delta += (m - n) * (handled + 1)
+            n = m
+            for c in values {
+                if c < n { delta += 1 }
+                if c == n {
+                    var q = delta, k = base
+                    while true {
+                        let t = k <= bias ? tMin : (k >= bias + tMax ? tMax : k - bias)
+                        if q < t { break }
+                        output.append(digitCharacter(t + (q - t) % (base - t)))
+                        q = (q - t) / (base - t)
+                        k += base
+                    }
+                    output.append(digitCharacter(q))
+                    bias = adapt(delta, handled + 1, handled == basicCount)
+                    delta = 0
+                    handled += 1
+                }
+            }
+            delta += 1
+            n += 1
+        }
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    private static func digitCharacter(_ d: Int) -> UInt8 { d < 26 ? UInt8(ascii: "a") + UInt8(d) : UInt8(ascii: "0") + UInt8(d - 26) }
 
     private static func digitValue(_ b: UInt8) -> Int? {
         switch b {
@@ -139,9 +177,96 @@ enum IDNA {
         return before >= 0 && after < label.count && joining(label[before]) && joining(label[after])
     }
 
-    /// An `xn--` label: valid Punycode decoding to a non-ASCII, valid U-label.
+    /// An `xn--` label: canonical Punycode decoding to a non-ASCII, valid U-label.
     static func isValidALabel(_ label: Substring) -> Bool {
         guard let decoded = punycodeDecode(label.dropFirst(4)), decoded.contains(where: { !$0.isASCII }) else { return false }
+        // Canonical: encoding the result gives the label back (case aside).
+        guard punycodeEncode(decoded) == label.dropFirst(4).lowercased() else { return false }
         return isValidULabel(decoded)
+    }
+
+    // MARK: idn-hostname
+
+    /// RFC 5890 internationalized host name: labels separated by `.` or its ideographic and
+    /// full-width forms; ASCII labels as in `hostname` (A-labels checked), other labels valid
+    /// U-labels whose A-label fits in 63 octets; the whole at most 253 octets in A-label form; and
+    /// the Bidi rule (RFC 5893) on every label of a name that has a right-to-left label.
+    static func isIDNHostname(_ s: String) -> Bool {
+        let separators: Set<Unicode.Scalar> = [".", "\u{3002}", "\u{FF0E}", "\u{FF61}"]
+        var labels: [[Unicode.Scalar]] = [[]]
+        for c in s.unicodeScalars {
+            if separators.contains(c) { labels.append([]) } else { labels[labels.count - 1].append(c) }
+        }
+        var total = labels.count - 1
+        var decodedLabels: [[Unicode.Scalar]] = []
+        for label in labels {
+            guard !label.isEmpty else { return false }
+            if label.allSatisfy(\.isASCII) {
+                var text = ""
+                text.unicodeScalars.append(contentsOf: label)
+                guard NetworkFormats.isHostname(text) else { return false }
+                total += label.count
+                let lower = text.lowercased()
+                decodedLabels.append(lower.hasPrefix("xn--") ? (punycodeDecode(Substring(lower.dropFirst(4))) ?? []) : label)
+            } else {
+                guard isValidULabel(label) else { return false }
+                let aLabelLength = 4 + punycodeEncode(label).utf8.count
+                guard aLabelLength <= 63 else { return false }
+                total += aLabelLength
+                decodedLabels.append(label)
+            }
+        }
+        guard total <= 253 else { return false }
+        if decodedLabels.contains(where: { $0.contains { isRightToLeft(bidiClass($0)) } }) {
+            return decodedLabels.allSatisfy(satisfiesBidiRule)
+        }
+        return true
+    }
+
+    enum BidiClass { case l, r, al, an, en, es, cs, et, on, bn, nsm }
+
+    private static func isRightToLeft(_ c: BidiClass) -> Bool { c == .r || c == .al || c == .an }
+
+    /// Bidi_Class from script blocks and general categories (enough for host-name characters).
+    static func bidiClass(_ s: Unicode.Scalar) -> BidiClass {
+        let v = s.value
+        let category = s.properties.generalCategory
+        if category == .nonspacingMark || category == .enclosingMark { return .nsm }
+        switch v {
+        case 0x30...0x39, 0x06F0...0x06F9: return .en
+        case 0x0660...0x0669, 0x066B, 0x066C: return .an
+        case 0x2D, 0x2B: return .es
+        case 0x2C, 0x2E, 0x3A, 0x2F, 0xA0: return .cs
+        case 0x23, 0x24, 0x25, 0xA2...0xA5, 0xB0, 0xB1: return .et
+        case 0x200B...0x200D, 0x00AD: return .bn
+        case 0x0590...0x05FF, 0x07C0...0x085F, 0xFB1D...0xFB4F, 0x10800...0x10FFF, 0x1E800...0x1EFFF: return .r
+        case 0x0600...0x07BF, 0x0860...0x08FF, 0xFB50...0xFDFF, 0xFE70...0xFEFF: return .al
+        default:
+            switch category {
+            case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter, .spacingMark,
+                 .decimalNumber, .letterNumber, .otherNumber:
+                return .l
+            default:
+                return .on
+            }
+        }
+    }
+
+    /// RFC 5893 §2 rules 1–6 on one label.
+    private static func satisfiesBidiRule(_ label: [Unicode.Scalar]) -> Bool {
+        let classes = label.map(bidiClass)
+        guard let first = classes.first else { return false }
+        let lastNonNSM = classes.last { $0 != .nsm }
+        if first == .r || first == .al {
+            let allowed: Set<BidiClass> = [.r, .al, .an, .en, .es, .cs, .et, .on, .bn, .nsm]
+            guard classes.allSatisfy(allowed.contains) else { return false }
+            guard let last = lastNonNSM, [.r, .al, .en, .an].contains(last) else { return false }
+            return !(classes.contains(.en) && classes.contains(.an))
+        }
+        guard first == .l else { return false }
+        let allowed: Set<BidiClass> = [.l, .en, .es, .cs, .et, .on, .bn, .nsm]
+        guard classes.allSatisfy(allowed.contains) else { return false }
+        guard let last = lastNonNSM, last == .l || last == .en else { return false }
+        return true
     }
 }

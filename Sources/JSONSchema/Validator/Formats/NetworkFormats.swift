@@ -77,7 +77,12 @@ enum NetworkFormats {
 
     /// `local-part "@" domain`: a dot-string of atext or a quoted string; a host name or an
     /// address literal (`[1.2.3.4]`, `[IPv6:…]`).
-    static func isEmail(_ s: String) -> Bool {
+    static func isEmail(_ s: String) -> Bool { isEmail(s, international: false) }
+
+    /// RFC 6531: the local part may hold any non-ASCII character, the domain is an `idn-hostname`.
+    static func isIDNEmail(_ s: String) -> Bool { isEmail(s, international: true) }
+
+    private static func isEmail(_ s: String, international: Bool) -> Bool {
         guard let at = s.lastIndex(of: "@") else { return false }
         let local = s[..<at], domain = s[s.index(after: at)...]
         guard !local.isEmpty, local.utf8.count <= 64, !domain.isEmpty else { return false }
@@ -87,14 +92,15 @@ enum NetworkFormats {
             for c in local.dropFirst().dropLast().unicodeScalars {
                 if escaped { escaped = false; continue }
                 if c == "\\" { escaped = true; continue }
-                guard c.value >= 32, c.value < 127, c != "\"" else { return false }
+                guard (c.value >= 32 && c.value < 127 && c != "\"") || (international && c.value >= 0x80) else { return false }
             }
             if escaped { return false }
         } else {
             let atext = Set("!#$%&'*+-/=?^_`{|}~".unicodeScalars)
             for atom in local.split(separator: ".", omittingEmptySubsequences: false) {
-                guard !atom.isEmpty, atom.unicodeScalars.allSatisfy({ ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) || atext.contains($0) })
-                else { return false }
+                guard !atom.isEmpty, atom.unicodeScalars.allSatisfy({
+                    ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) || atext.contains($0) || (international && !$0.isASCII)
+                }) else { return false }
             }
         }
         if domain.hasPrefix("[") {
@@ -103,7 +109,7 @@ enum NetworkFormats {
             if literal.hasPrefix("IPv6:") { return isIPv6(String(literal.dropFirst(5))) }
             return isIPv4(String(literal))
         }
-        return isHostname(String(domain))
+        return international ? IDNA.isIDNHostname(String(domain)) : isHostname(String(domain))
     }
 }
 
