@@ -9,6 +9,8 @@ struct ValidationRun {
     /// Path of the instance being checked, as unescaped tokens.
     var path: [String] = []
     var depth = 0
+    /// The thread's stack left for recursion, checked every level.
+    let stack = StackBudget()
 
     init(schema: CompiledSchema, recordErrors: Bool) {
         self.schema = schema
@@ -38,6 +40,11 @@ struct ValidationRun {
         let limit = schema.options.maxEvaluationDepth
         if depth > limit {
             fail(node, "", "evaluation deeper than \(limit) levels (ValidatorOptions.maxEvaluationDepth)")
+            return false
+        }
+        if !stack.hasRoom() {
+            let level = depth
+            fail(node, "", "instance nested too deeply for this thread's stack (at evaluation depth \(level)); validate on a thread with a larger stack")
             return false
         }
         let entered = scope.last != n.resource
