@@ -18,6 +18,9 @@ struct ConformanceCommand: ParsableCommand {
     @Flag(help: "Run the optional format tests of the implemented formats (format asserted) instead.")
     var formats = false
 
+    @Flag(help: "Run the other optional tests (bignum, ECMA regex, cross-draft, …) instead.")
+    var optional = false
+
     @Flag(help: "List every failing test.")
     var verbose = false
 
@@ -37,12 +40,14 @@ struct ConformanceCommand: ParsableCommand {
         let runner = try TestSuiteRunner(suiteRoot: suite)
         var allPassed = true
         for d in drafts {
-            let report = try runner.run(d, optionalFormats: formats)
+            let part: TestSuiteRunner.Part = formats ? .formats : (optional ? .optional : .required)
+            let folder = formats ? "optional/format/" : (optional ? "optional/" : "")
+            let report = try runner.run(d, part: part)
             for f in report.files {
-                print("\(d)/\(formats ? "optional/format/" : "")\(f.file): \(f.passed)/\(f.total)")
+                print("\(d)/\(folder)\(f.file): \(f.passed)/\(f.total)")
                 if verbose { for failure in f.failed { print("  FAIL \(failure)") } }
             }
-            print("\(d): \(report.passed)/\(report.total) pass\(formats ? " (optional format tests)" : " (required tests)")")
+            print("\(d): \(report.passed)/\(report.total) pass (\(formats ? "optional format" : (optional ? "other optional" : "required")) tests)")
             if report.passed != report.total { allPassed = false }
         }
         if !allPassed { throw ExitCode(1) }

@@ -60,6 +60,9 @@ struct ValidateCommand: ParsableCommand {
                 anyInvalid = true
                 continue
             }
+            for (pointer, key) in instance.duplicateKeys {
+                print("\(file): warning: duplicate key \"\(key)\" in the object at \(pointer.isEmpty ? "(root)" : pointer); the last one counts")
+            }
             let errors = compiled.validate(instance)
             if errors.isEmpty {
                 print("\(file): valid")

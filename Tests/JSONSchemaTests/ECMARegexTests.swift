@@ -42,4 +42,18 @@ final class ECMARegexTests: XCTestCase {
         XCTAssertEqual(FormatChecker.check("relative-json-pointer", "01/a"), false)
         XCTAssertNil(FormatChecker.check("color", "red"))
     }
+
+    func testPunycodeAndIDNA() throws {
+        // RFC 3492 §7.1 (B): Chinese (simplified).
+        let decoded = try XCTUnwrap(IDNA.punycodeDecode("ihqwcrb4cv8a8dqg056pqjye"))
+        XCTAssertEqual(String(String.UnicodeScalarView(decoded)), "他们为什么不说中文")
+        XCTAssertEqual(IDNA.punycodeEncode(decoded), "ihqwcrb4cv8a8dqg056pqjye")
+        XCTAssertEqual(IDNA.punycodeEncode(Array("bücher".unicodeScalars)), "bcher-kva")
+        XCTAssertNil(IDNA.punycodeDecode("X"))
+        XCTAssertEqual(FormatChecker.check("hostname", "xn--bcher-kva.example"), true)
+        XCTAssertEqual(FormatChecker.check("hostname", "xn--bcher-kvb.example"), false)  // not canonical
+        XCTAssertEqual(FormatChecker.check("idn-hostname", "bücher.example"), true)
+        XCTAssertEqual(FormatChecker.check("idn-hostname", "a\u{05D0}"), false)  // Bidi rule
+        XCTAssertEqual(FormatChecker.check("idn-email", "δοκιμή@παράδειγμα.δοκιμή"), true)
+    }
 }

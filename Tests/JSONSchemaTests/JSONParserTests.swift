@@ -32,6 +32,33 @@ final class JSONParserTests: XCTestCase {
         XCTAssertEqual(try JSONParser.parse(Data("[true,false,null]".utf8)), [true, false, nil])
     }
 
+    /// The eight-bytes-at-a-time string scan must see a special byte at every offset of a word.
+    func testStringScanAtEveryOffset() throws {
+        let pieces = ["a", "é", "😀", "\"", "\\", "\n", "\u{1}", "~", "\u{7f}"]
+        var generator = SplitMix64(seed: 42)  // deterministic
+        for length in 0..<40 {
+            for _ in 0..<20 {
+                let s = (0..<length).map { _ in pieces.randomElement(using: &generator)! }.joined()
+                let text = JSONWriter.string(.string(s))
+                XCTAssertEqual(try JSONParser.parse(text), .string(s), text)
+            }
+            // A raw control character or a bad UTF-8 byte at offset `length` inside the string.
+            let prefix = Array(repeating: UInt8(ascii: "x"), count: length)
+            for bad: UInt8 in [0x01, 0x1F, 0xFF, 0x80] {
+                let bytes = [UInt8(ascii: "\"")] + prefix + [bad] + Array("abcdefghij\"".utf8)
+                let e = try XCTUnwrap(parseError(bytes: bytes), "length \(length), byte \(bad)")
+                XCTAssertEqual(e.offset, length + 1, "length \(length), byte \(bad): \(e)")
+            }
+        }
+    }
+
+    func testDuplicateKeysAreReportedWithPointers() throws {
+        let v = try JSONParser.parse(#"{"a": {"b": 1, "b": 2, "c": [{"x/y": 0, "x/y": 1}]}, "a": 3}"#)
+        let found = v.duplicateKeys.map { "\($0.pointer) \($0.key)" }
+        XCTAssertEqual(found, [" a", "/a b", "/a/c/0 x/y"])
+        XCTAssertTrue(try JSONParser.parse("[1, {\"a\": 1}]").duplicateKeys.isEmpty)
+    }
+
     func testParsedNumbersMatchJSONNumberParsing() throws {
         for text in ["0", "-0", "0.000", "120e-1", "1.5E+10", "-0.00012300e5", "123456789012345678901234567890", "1e-999999999999999999999"] {
             let parsed = try XCTUnwrap(JSONParser.parse(text).numberValue)
@@ -145,5 +172,18 @@ final class JSONParserTests: XCTestCase {
         let manyKeys = "{" + (0..<50_000).map { "\"k\($0)\":\($0)" }.joined(separator: ",") + "}"
         XCTAssertEqual(try JSONParser.parse(manyKeys).objectValue?.count, 50_000)
         XCTAssertLessThan(Date().timeIntervalSince(start), 20)
+    }
+}
+
+/// A tiny seeded generator so randomized tests repeat exactly.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }

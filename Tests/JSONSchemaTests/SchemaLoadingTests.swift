@@ -95,6 +95,34 @@ final class SchemaLoadingTests: XCTestCase {
         XCTAssertTrue(errors[0].message.contains("maxEvaluationDepth"), errors[0].message)
     }
 
+    /// A deep instance on a thread with a small stack is an error, never a crash; and one compiled
+    /// schema is shared by concurrent validations.
+    func testSmallStacksAndConcurrentUse() throws {
+        let tree = try compile(##"{"type": "array", "items": {"$ref": "#"}}"##)
+        let deep = try JSONParser.parse(String(repeating: "[", count: 500) + String(repeating: "]", count: 500))
+        let collected = Collector<InstanceError>()
+        let done = DispatchSemaphore(value: 0)
+        let thread = Thread {
+            for e in tree.validate(deep) { collected.add(e) }
+            done.signal()
+        }
+        thread.stackSize = 128 * 1024
+        thread.start()
+        done.wait()
+        let errors = collected.all
+        XCTAssertEqual(errors.count, 1)
+        XCTAssertTrue(errors.first?.message.contains("too deeply for this thread's stack") ?? false, "\(errors)")
+
+        let schema = try compile(##"{"type": "object", "properties": {"s": {"pattern": "^a+$"}, "n": {"multipleOf": 3}}}"##)
+        let good = try JSONParser.parse(##"{"s": "aaa", "n": 9}"##), bad = try JSONParser.parse(##"{"s": "ab", "n": 9}"##)
+        let results = Collector<Bool>()
+        DispatchQueue.concurrentPerform(iterations: 400) { k in
+            results.add(schema.isValid(k % 2 == 0 ? good : bad) == (k % 2 == 0))
+        }
+        XCTAssertEqual(results.all.count, 400)
+        XCTAssertTrue(results.all.allSatisfy { $0 })
+    }
+
     func testLargeSchemasStayBounded() throws {
         // 100,000-element enum: hashed lookup.
         let values = (0..<100_000).map { "\"v\($0)\"" }.joined(separator: ",")
@@ -166,5 +194,21 @@ final class SchemaLoadingTests: XCTestCase {
         XCTAssertFalse(schema.isValid(try JSONParser.parse("0.35")))
         XCTAssertTrue(try compile(##"{"multipleOf": 0.5}"##).isValid(try JSONParser.parse("1e308")))
         XCTAssertFalse(try compile(##"{"maximum": 12345678901234567890}"##).isValid(try JSONParser.parse("12345678901234567891")))
+    }
+}
+
+/// Values gathered from several threads.
+final class Collector<T>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var items: [T] = []
+    func add(_ item: T) {
+        lock.lock()
+        items.append(item)
+        lock.unlock()
+    }
+    var all: [T] {
+        lock.lock()
+        defer { lock.unlock() }
+        return items
     }
 }

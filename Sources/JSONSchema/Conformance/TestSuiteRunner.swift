@@ -38,11 +38,27 @@ public struct TestSuiteRunner {
         self.registry = registry
     }
 
+    /// Which tests of a draft to run.
+    public enum Part: Sendable {
+        /// `tests/<draft>/*.json`, format as annotation.
+        case required
+        /// `optional/format/<name>.json` for the formats `FormatChecker` implements, asserted.
+        case formats
+        /// The other `optional/*.json` files (bignum, ECMA regex, cross-draft, …).
+        case optional
+    }
+
     /// The required tests of `draft` (format as annotation), or with `optionalFormats` the
     /// `optional/format/<name>.json` files of the formats `FormatChecker` implements (asserted).
     public func run(_ draft: Draft, optionalFormats: Bool = false) throws -> Report {
+        try run(draft, part: optionalFormats ? .formats : .required)
+    }
+
+    public func run(_ draft: Draft, part: Part) throws -> Report {
+        let optionalFormats = part == .formats
         var folder = suiteRoot + "/tests/" + draft.description
-        if optionalFormats { folder += "/optional/format" }
+        if part == .formats { folder += "/optional/format" }
+        if part == .optional { folder += "/optional" }
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else {
             throw SchemaError(message: "JSON Schema Test Suite folder missing: \(folder)", location: "")
         }

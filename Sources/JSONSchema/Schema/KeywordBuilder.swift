@@ -43,7 +43,7 @@ extension SchemaCompiler {
         guard case .array(let items) = v else { throw keywordError(c, keyword, "must be an array of schemas") }
         var out: [Int] = []
         for k in items.indices {
-            let n = try node(at: child(c, keyword, String(k)))
+            let n = try node(at: child(c, keyword, String(k)), value: items[k])
             out.append(n)
             if inPlace { inPlaceEdges[c.node, default: []].append(n) }
         }
@@ -51,8 +51,8 @@ extension SchemaCompiler {
     }
 
     private mutating func schema(_ o: JSONObject, _ keyword: String, _ c: KeywordContext, inPlace: Bool) throws(SchemaError) -> Int? {
-        guard o[keyword] != nil else { return nil }
-        let n = try node(at: child(c, keyword))
+        guard let value = o[keyword] else { return nil }
+        let n = try node(at: child(c, keyword), value: value)
         if inPlace { inPlaceEdges[c.node, default: []].append(n) }
         return n
     }
@@ -61,7 +61,7 @@ extension SchemaCompiler {
         guard let v = o[keyword] else { return nil }
         guard case .object(let map) = v else { throw keywordError(c, keyword, "must be an object of schemas") }
         var out: [(String, Int)] = []
-        for m in map.uniqueMembers { out.append((m.key, try node(at: child(c, keyword, m.key)))) }
+        for m in map.uniqueMembers { out.append((m.key, try node(at: child(c, keyword, m.key), value: m.value))) }
         return out
     }
 
@@ -176,7 +176,7 @@ extension SchemaCompiler {
                     if case .array = m.value {
                         required.append((m.key, try stringArray(m.value, c, "dependencies")))
                     } else {
-                        let n = try node(at: child(c, "dependencies", m.key))
+                        let n = try node(at: child(c, "dependencies", m.key), value: m.value)
                         inPlaceEdges[c.node, default: []].append(n)
                         schemas.append((m.key, n))
                     }
@@ -194,7 +194,7 @@ extension SchemaCompiler {
             if let pp = o["patternProperties"] {
                 guard case .object(let map) = pp else { throw keywordError(c, "patternProperties", "must be an object of schemas") }
                 for m in map.uniqueMembers {
-                    patterns.append((try regex(m.key, c, "patternProperties", m.key), try node(at: child(c, "patternProperties", m.key))))
+                    patterns.append((try regex(m.key, c, "patternProperties", m.key), try node(at: child(c, "patternProperties", m.key), value: m.value)))
                 }
             }
             let additional = try schema(o, "additionalProperties", c, inPlace: false)

@@ -9,7 +9,7 @@ struct SchemaCompiler {
     var nodeAt: [Location: Int] = [:]
     /// Nodes whose keywords are still to be built (a worklist, so deep or cyclic schemas never
     /// recurse in the compiler).
-    var pending: [(Int, Location)] = []
+    var pending: [(Int, Location, JSONValue?)] = []
     /// In-place edges (applicators on the same instance) for the cycle check.
     var inPlaceEdges: [Int: [Int]] = [:]
     var resourceNodes: [Int: CompiledResource] = [:]
@@ -66,13 +66,14 @@ struct SchemaCompiler {
     }
 
     private mutating func drain() throws(SchemaError) {
-        while let (n, location) = pending.popLast() {
-            nodes[n] = try build(n, at: location)
+        while let (n, location, value) = pending.popLast() {
+            nodes[n] = try build(n, at: location, value: value)
         }
     }
 
-    /// The node for `location`, allocated now and built later by `drain`.
-    mutating func node(at location: Location) throws(SchemaError) -> Int {
+    /// The node for `location` (whose JSON value the caller may already hold), allocated now and
+    /// built later by `drain`.
+    mutating func node(at location: Location, value: JSONValue? = nil) throws(SchemaError) -> Int {
         if let n = nodeAt[location] { return n }
         guard nodes.count < options.maxSchemaNodes else {
             throw error("schema has more than \(options.maxSchemaNodes) subschemas (ValidatorOptions.maxSchemaNodes)", at: location)
@@ -81,7 +82,7 @@ struct SchemaCompiler {
         let n = nodes.count
         nodes.append(SchemaNode(location: describe(location), resource: resource, keywords: []))
         nodeAt[location] = n
-        pending.append((n, location))
+        pending.append((n, location, value))
         return n
     }
 
@@ -122,9 +123,9 @@ struct SchemaCompiler {
 
     // MARK: Keywords
 
-    private mutating func build(_ n: Int, at location: Location) throws(SchemaError) -> SchemaNode {
+    private mutating func build(_ n: Int, at location: Location, value known: JSONValue?) throws(SchemaError) -> SchemaNode {
         var result = nodes[n]
-        guard let schema = value(at: location) else { throw error("no schema here", at: location) }
+        guard let schema = known ?? value(at: location) else { throw error("no schema here", at: location) }
         switch schema {
         case .bool(let b):
             result.alwaysFails = !b

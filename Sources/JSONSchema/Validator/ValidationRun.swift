@@ -9,6 +9,8 @@ struct ValidationRun {
     /// Path of the instance being checked, as unescaped tokens.
     var path: [String] = []
     var depth = 0
+    /// The thread's stack left for recursion, checked every level.
+    let stack = StackBudget()
 
     init(schema: CompiledSchema, recordErrors: Bool) {
         self.schema = schema
@@ -38,6 +40,11 @@ struct ValidationRun {
         let limit = schema.options.maxEvaluationDepth
         if depth > limit {
             fail(node, "", "evaluation deeper than \(limit) levels (ValidatorOptions.maxEvaluationDepth)")
+            return false
+        }
+        if !stack.hasRoom() {
+            let level = depth
+            fail(node, "", "instance nested too deeply for this thread's stack (at evaluation depth \(level)); validate on a thread with a larger stack")
             return false
         }
         let entered = scope.last != n.resource
@@ -75,24 +82,7 @@ struct ValidationRun {
     private mutating func evaluate(_ check: Keyword, _ name: String, _ node: Int, _ instance: JSONValue,
                                    _ ann: inout Annotations?) -> Bool {
         switch check {
-        case .type: return checkType(check, name, node, instance, &ann)
-        case .enumeration: return checkEnumeration(check, name, node, instance, &ann)
-        case .const: return checkConst(check, name, node, instance, &ann)
-        case .multipleOf: return checkMultipleOf(check, name, node, instance, &ann)
-        case .maximum: return checkMaximum(check, name, node, instance, &ann)
-        case .minimum: return checkMinimum(check, name, node, instance, &ann)
-        case .maxLength: return checkMaxLength(check, name, node, instance, &ann)
-        case .minLength: return checkMinLength(check, name, node, instance, &ann)
-        case .pattern: return checkPattern(check, name, node, instance, &ann)
-        case .format: return checkFormat(check, name, node, instance, &ann)
-        case .maxItems: return checkMaxItems(check, name, node, instance, &ann)
-        case .minItems: return checkMinItems(check, name, node, instance, &ann)
-        case .uniqueItems: return checkUniqueItems(check, name, node, instance, &ann)
         case .contains: return checkContains(check, name, node, instance, &ann)
-        case .maxProperties: return checkMaxProperties(check, name, node, instance, &ann)
-        case .minProperties: return checkMinProperties(check, name, node, instance, &ann)
-        case .required: return checkRequired(check, name, node, instance, &ann)
-        case .dependentRequired: return checkDependentRequired(check, name, node, instance, &ann)
         case .dependentSchemas: return checkDependentSchemas(check, name, node, instance, &ann)
         case .propertyNames: return checkPropertyNames(check, name, node, instance, &ann)
         case .properties: return checkProperties(check, name, node, instance, &ann)
@@ -107,127 +97,134 @@ struct ValidationRun {
         case .conditional: return checkConditional(check, name, node, instance, &ann)
         case .unevaluatedProperties: return checkUnevaluatedProperties(check, name, node, instance, &ann)
         case .unevaluatedItems: return checkUnevaluatedItems(check, name, node, instance, &ann)
+        default: return checkAssertion(check, name, node, instance)
         }
     }
 
-    // MARK: Keywords (one function each: small stack frames keep deep recursion affordable)
+    // MARK: Keywords (applicators one function each: small frames on the recursion path)
 
-    private mutating func checkType(_ check: Keyword, _ name: String, _ node: Int, _ instance: JSONValue,
-                                   _ ann: inout Annotations?) -> Bool {
-        guard case .type(let types, let draft4Integers) = check else { return true }
-        if Self.matches(types, instance, draft4Integers: draft4Integers) { return true }
-        fail(node, name, "\(Self.brief(instance)) is not of type \(types.names.joined(separator: " or "))")
-        return false
-    }
-
-    private mutating func checkEnumeration(_ check: Keyword, _ name: String, _ node: Int, _ instance: JSONValue,
-                                   _ ann: inout Annotations?) -> Bool {
-        guard case .enumeration(let values, let set) = check else { return true }
-        if let set { if set.contains(instance) { return true } } else if values.contains(instance) { return true }
-        fail(node, name, "\(Self.brief(instance)) is not one of the \(values.count) allowed values")
-        return false
-    }
-
-    private mutating func checkConst(_ check: Keyword, _ name: String, _ node: Int, _ instance: JSONValue,
-                                   _ ann: inout Annotations?) -> Bool {
-        guard case .const(let value) = check else { return true }
-        if instance == value { return true }
-        fail(node, name, "\(Self.brief(instance)) is not the constant \(Self.brief(value))")
-        return false
-    }
-
-    private mutating func checkMultipleOf(_ check: Keyword, _ name: String, _ node: Int, _ instance: JSONValue,
-                                   _ ann: inout Annotations?) -> Bool {
-        guard case .multipleOf(let m) = check else { return true }
-        guard case .number(let x) = instance else { return true }
-        if NumberMath.isMultiple(x, of: m) { return true }
-        fail(node, name, "\(x.text) is not a multiple of \(m.text)")
-        return false
-    }
-
-    private mutating func checkMaximum(_ check: Keyword, _ name: String, _ node: Int, _ instance: JSONValue,
-                                   _ ann: inout Annotations?) -> Bool {
-        guard case .maximum(let m, let exclusive) = check else { return true }
-        guard case .number(let x) = instance else { return true }
-        if exclusive ? x < m : !(m < x) { return true }
-        fail(node, name, "\(x.text) is greater than \(exclusive ? "or equal to " : "")\(m.text)")
-        return false
-    }
-
-    private mutating func checkMinimum(_ check: Keyword, _ name: String, _ node: Int, _ instance: JSONValue,
-                                   _ ann: inout Annotations?) -> Bool {
-        guard case .minimum(let m, let exclusive) = check else { return true }
-        guard case .number(let x) = instance else { return true }
-        if exclusive ? m < x : !(x < m) { return true }
-        fail(node, name, "\(x.text) is less than \(exclusive ? "or equal to " : "")\(m.text)")
-        return false
-    }
-
-    private mutating func checkMaxLength(_ check: Keyword, _ name: String, _ node: Int, _ instance: JSONValue,
-                                   _ ann: inout Annotations?) -> Bool {
-        guard case .maxLength(let limit) = check else { return true }
-        guard case .string(let s) = instance else { return true }
-        if Self.length(s, atMost: limit) { return true }
-        fail(node, name, "string is longer than \(limit) characters")
-        return false
-    }
-
-    private mutating func checkMinLength(_ check: Keyword, _ name: String, _ node: Int, _ instance: JSONValue,
-                                   _ ann: inout Annotations?) -> Bool {
-        guard case .minLength(let limit) = check else { return true }
-        guard case .string(let s) = instance else { return true }
-        if limit == 0 || !Self.length(s, atMost: limit - 1) { return true }
-        fail(node, name, "string is shorter than \(limit) characters")
-        return false
-    }
-
-    private mutating func checkPattern(_ check: Keyword, _ name: String, _ node: Int, _ instance: JSONValue,
-                                   _ ann: inout Annotations?) -> Bool {
-        guard case .pattern(let regex) = check else { return true }
-        guard case .string(let s) = instance else { return true }
-        if regex.search(s) { return true }
-        fail(node, name, "\(Self.brief(instance)) does not match the pattern \(regex.source)")
-        return false
-    }
-
-    private mutating func checkFormat(_ check: Keyword, _ name: String, _ node: Int, _ instance: JSONValue,
-                                   _ ann: inout Annotations?) -> Bool {
-        guard case .format(let format, let check) = check else { return true }
-        guard case .string(let s) = instance else { return true }
-        if check(s) { return true }
-        fail(node, name, "\(Self.brief(instance)) is not a valid \(format)")
-        return false
-    }
-
-    private mutating func checkMaxItems(_ check: Keyword, _ name: String, _ node: Int, _ instance: JSONValue,
-                                   _ ann: inout Annotations?) -> Bool {
-        guard case .maxItems(let limit) = check else { return true }
-        guard case .array(let a) = instance else { return true }
-        if a.count <= limit { return true }
-        fail(node, name, "array has \(a.count) items, more than \(limit)")
-        return false
-    }
-
-    private mutating func checkMinItems(_ check: Keyword, _ name: String, _ node: Int, _ instance: JSONValue,
-                                   _ ann: inout Annotations?) -> Bool {
-        guard case .minItems(let limit) = check else { return true }
-        guard case .array(let a) = instance else { return true }
-        if a.count >= limit { return true }
-        fail(node, name, "array has \(a.count) items, fewer than \(limit)")
-        return false
-    }
-
-    private mutating func checkUniqueItems(_ check: Keyword, _ name: String, _ node: Int, _ instance: JSONValue,
-                                   _ ann: inout Annotations?) -> Bool {
-
-        guard case .array(let a) = instance else { return true }
-        var seen = Set<JSONValue>()
-        for (k, item) in a.enumerated() where !seen.insert(item).inserted {
-            fail(node, name, "item \(k) repeats an earlier item")
+    /// The keywords that only test the instance itself (no subschemas): a leaf call, so its large
+    /// frame is never on the recursion path.
+    private mutating func checkAssertion(_ check: Keyword, _ name: String, _ node: Int, _ instance: JSONValue) -> Bool {
+        switch check {
+        case .type(let types, let draft4Integers):
+            if Self.matches(types, instance, draft4Integers: draft4Integers) { return true }
+            fail(node, name, "\(Self.brief(instance)) is not of type \(types.names.joined(separator: " or "))")
             return false
+
+        case .enumeration(let values, let set):
+            if let set { if set.contains(instance) { return true } } else if values.contains(instance) { return true }
+            fail(node, name, "\(Self.brief(instance)) is not one of the \(values.count) allowed values")
+            return false
+
+        case .const(let value):
+            if instance == value { return true }
+            fail(node, name, "\(Self.brief(instance)) is not the constant \(Self.brief(value))")
+            return false
+
+        case .multipleOf(let m):
+            guard case .number(let x) = instance else { return true }
+            if NumberMath.isMultiple(x, of: m) { return true }
+            fail(node, name, "\(x.text) is not a multiple of \(m.text)")
+            return false
+
+        case .maximum(let m, let exclusive):
+            guard case .number(let x) = instance else { return true }
+            if exclusive ? x < m : !(m < x) { return true }
+            fail(node, name, "\(x.text) is greater than \(exclusive ? "or equal to " : "")\(m.text)")
+            return false
+
+        case .minimum(let m, let exclusive):
+            guard case .number(let x) = instance else { return true }
+            if exclusive ? m < x : !(x < m) { return true }
+            fail(node, name, "\(x.text) is less than \(exclusive ? "or equal to " : "")\(m.text)")
+            return false
+
+        case .maxLength(let limit):
+            guard case .string(let s) = instance else { return true }
+            if Self.length(s, atMost: limit) { return true }
+            fail(node, name, "string is longer than \(limit) characters")
+            return false
+
+        case .minLength(let limit):
+            guard case .string(let s) = instance else { return true }
+            if limit == 0 || !Self.length(s, atMost: limit - 1) { return true }
+            fail(node, name, "string is shorter than \(limit) characters")
+            return false
+
+        case .pattern(let regex):
+            guard case .string(let s) = instance else { return true }
+            if regex.search(s) { return true }
+            fail(node, name, "\(Self.brief(instance)) does not match the pattern \(regex.source)")
+            return false
+
+        case .format(let format, let check):
+            guard case .string(let s) = instance else { return true }
+            if check(s) { return true }
+            fail(node, name, "\(Self.brief(instance)) is not a valid \(format)")
+            return false
+
+        case .maxItems(let limit):
+            guard case .array(let a) = instance else { return true }
+            if a.count <= limit { return true }
+            fail(node, name, "array has \(a.count) items, more than \(limit)")
+            return false
+
+        case .minItems(let limit):
+            guard case .array(let a) = instance else { return true }
+            if a.count >= limit { return true }
+            fail(node, name, "array has \(a.count) items, fewer than \(limit)")
+            return false
+
+        case .uniqueItems:
+            guard case .array(let a) = instance else { return true }
+            var seen = Set<JSONValue>()
+            for (k, item) in a.enumerated() where !seen.insert(item).inserted {
+                fail(node, name, "item \(k) repeats an earlier item")
+                return false
+            }
+            return true
+
+        case .maxProperties(let limit):
+            guard case .object(let o) = instance else { return true }
+            let count = o.hasDuplicateKeys ? o.keys.count : o.count
+            if count <= limit { return true }
+            fail(node, name, "object has \(count) properties, more than \(limit)")
+            return false
+
+        case .minProperties(let limit):
+            guard case .object(let o) = instance else { return true }
+            let count = o.hasDuplicateKeys ? o.keys.count : o.count
+            if count >= limit { return true }
+            fail(node, name, "object has \(count) properties, fewer than \(limit)")
+            return false
+
+        case .required(let names):
+            guard case .object(let o) = instance else { return true }
+            var valid = true
+            for key in names where o[key] == nil {
+                fail(node, name, "required property \"\(key)\" is missing")
+                valid = false
+                if !recordErrors { return false }
+            }
+            return valid
+
+        case .dependentRequired(let pairs):
+            guard case .object(let o) = instance else { return true }
+            var valid = true
+            for (trigger, needed) in pairs where o[trigger] != nil {
+                for key in needed where o[key] == nil {
+                    fail(node, name, "property \"\(key)\" is required when \"\(trigger)\" is present")
+                    valid = false
+                    if !recordErrors { return false }
+                }
+            }
+            return valid
+        default:
+            return true
         }
-        return true
     }
+
 
     private mutating func checkContains(_ check: Keyword, _ name: String, _ node: Int, _ instance: JSONValue,
                                    _ ann: inout Annotations?) -> Bool {
@@ -259,54 +256,6 @@ struct ValidationRun {
             if found.count == a.count { ann!.allItems = true } else { ann!.items.formUnion(found) }
         }
         return true
-    }
-
-    private mutating func checkMaxProperties(_ check: Keyword, _ name: String, _ node: Int, _ instance: JSONValue,
-                                   _ ann: inout Annotations?) -> Bool {
-        guard case .maxProperties(let limit) = check else { return true }
-        guard case .object(let o) = instance else { return true }
-        let count = o.hasDuplicateKeys ? o.keys.count : o.count
-        if count <= limit { return true }
-        fail(node, name, "object has \(count) properties, more than \(limit)")
-        return false
-    }
-
-    private mutating func checkMinProperties(_ check: Keyword, _ name: String, _ node: Int, _ instance: JSONValue,
-                                   _ ann: inout Annotations?) -> Bool {
-        guard case .minProperties(let limit) = check else { return true }
-        guard case .object(let o) = instance else { return true }
-        let count = o.hasDuplicateKeys ? o.keys.count : o.count
-        if count >= limit { return true }
-        fail(node, name, "object has \(count) properties, fewer than \(limit)")
-        return false
-    }
-
-    private mutating func checkRequired(_ check: Keyword, _ name: String, _ node: Int, _ instance: JSONValue,
-                                   _ ann: inout Annotations?) -> Bool {
-        guard case .required(let names) = check else { return true }
-        guard case .object(let o) = instance else { return true }
-        var valid = true
-        for key in names where o[key] == nil {
-            fail(node, name, "required property \"\(key)\" is missing")
-            valid = false
-            if !recordErrors { return false }
-        }
-        return valid
-    }
-
-    private mutating func checkDependentRequired(_ check: Keyword, _ name: String, _ node: Int, _ instance: JSONValue,
-                                   _ ann: inout Annotations?) -> Bool {
-        guard case .dependentRequired(let pairs) = check else { return true }
-        guard case .object(let o) = instance else { return true }
-        var valid = true
-        for (trigger, needed) in pairs where o[trigger] != nil {
-            for key in needed where o[key] == nil {
-                fail(node, name, "property \"\(key)\" is required when \"\(trigger)\" is present")
-                valid = false
-                if !recordErrors { return false }
-            }
-        }
-        return valid
     }
 
     private mutating func checkDependentSchemas(_ check: Keyword, _ name: String, _ node: Int, _ instance: JSONValue,

@@ -18,6 +18,8 @@ public enum FormatChecker {
         "duration": DateTimeFormats.isDuration,
         "email": NetworkFormats.isEmail,
         "hostname": NetworkFormats.isHostname,
+        "idn-hostname": IDNA.isIDNHostname,
+        "idn-email": NetworkFormats.isIDNEmail,
         "ipv4": NetworkFormats.isIPv4,
         "ipv6": NetworkFormats.isIPv6,
         "uuid": MiscFormats.isUUID,

@@ -47,7 +47,8 @@ enum NetworkFormats {
 
     /// RFC 1123 host name: dot-separated labels of letters, digits and inner hyphens, 1–63 bytes
     /// each, 253 bytes in all, no empty label (so no trailing dot); and, as RFC 5891 §4.2.3.1 asks
-    /// (drafts 7 and later), `--` in positions 3–4 only in `xn--` A-labels.
+    /// (drafts 7 and later), `--` in positions 3–4 only in `xn--` A-labels, which must decode to
+    /// valid U-labels (`IDNA`).
     static func isHostname(_ s: String) -> Bool { isHostname(s, reservedHyphens: true) }
 
     /// Drafts 4 and 6 cite RFC 1123 alone: `ab--cd` is a host name there.
@@ -66,13 +67,22 @@ enum NetworkFormats {
         guard !u.isEmpty, u.count <= 63, u.first != 45, u.last != 45 else { return false }
         guard u.allSatisfy({ ($0 >= 48 && $0 <= 57) || ($0 | 0x20 >= 97 && $0 | 0x20 <= 122) || $0 == 45 }) else { return false }
         // "--" in positions 3–4 is reserved for A-labels (RFC 5891 §4.2.3.1).
-        if reservedHyphens, u.count >= 4, u[2] == 45, u[3] == 45 { return u[0] | 0x20 == UInt8(ascii: "x") && u[1] | 0x20 == UInt8(ascii: "n") }
+        if reservedHyphens, u.count >= 4, u[2] == 45, u[3] == 45 {
+            // Only A-labels may, and they must decode to a valid U-label (RFC 5891 §5.4).
+            guard u[0] | 0x20 == UInt8(ascii: "x"), u[1] | 0x20 == UInt8(ascii: "n") else { return false }
+            return IDNA.isValidALabel(label)
+        }
         return true
     }
 
     /// `local-part "@" domain`: a dot-string of atext or a quoted string; a host name or an
     /// address literal (`[1.2.3.4]`, `[IPv6:…]`).
-    static func isEmail(_ s: String) -> Bool {
+    static func isEmail(_ s: String) -> Bool { isEmail(s, international: false) }
+
+    /// RFC 6531: the local part may hold any non-ASCII character, the domain is an `idn-hostname`.
+    static func isIDNEmail(_ s: String) -> Bool { isEmail(s, international: true) }
+
+    private static func isEmail(_ s: String, international: Bool) -> Bool {
         guard let at = s.lastIndex(of: "@") else { return false }
         let local = s[..<at], domain = s[s.index(after: at)...]
         guard !local.isEmpty, local.utf8.count <= 64, !domain.isEmpty else { return false }
@@ -82,14 +92,15 @@ enum NetworkFormats {
             for c in local.dropFirst().dropLast().unicodeScalars {
                 if escaped { escaped = false; continue }
                 if c == "\\" { escaped = true; continue }
-                guard c.value >= 32, c.value < 127, c != "\"" else { return false }
+                guard (c.value >= 32 && c.value < 127 && c != "\"") || (international && c.value >= 0x80) else { return false }
             }
             if escaped { return false }
         } else {
             let atext = Set("!#$%&'*+-/=?^_`{|}~".unicodeScalars)
             for atom in local.split(separator: ".", omittingEmptySubsequences: false) {
-                guard !atom.isEmpty, atom.unicodeScalars.allSatisfy({ ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) || atext.contains($0) })
-                else { return false }
+                guard !atom.isEmpty, atom.unicodeScalars.allSatisfy({
+                    ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) || atext.contains($0) || (international && !$0.isASCII)
+                }) else { return false }
             }
         }
         if domain.hasPrefix("[") {
@@ -98,7 +109,7 @@ enum NetworkFormats {
             if literal.hasPrefix("IPv6:") { return isIPv6(String(literal.dropFirst(5))) }
             return isIPv4(String(literal))
         }
-        return isHostname(String(domain))
+        return international ? IDNA.isIDNHostname(String(domain)) : isHostname(String(domain))
     }
 }
 
