@@ -326,8 +326,48 @@ public struct ByteDFA: Sendable {
         for s in order { liveness[Int(s)] = live.contains(s) ? 1 : 2 }
     }
 
+    /// Advances from `state` over all of `bytes` and returns the state reached (the dead state
+    /// as soon as no continuation can be accepted syntactically). The inner loop runs over cached
+    /// transitions with raw pointers: one class lookup and one table load per byte.
+    ///
+    /// ```swift
+    /// var dfa = try ByteDFA(ecma: "[0-9]+", mode: .fullMatch)
+    /// let s = try "2024".utf8.withContiguousStorageIfAvailable { try dfa.advance(dfa.initialState, over: $0) }!
+    /// dfa.isAccepting(s)   // true
+    /// ```
+    public mutating func advance(_ state: State, over bytes: UnsafeBufferPointer<UInt8>) throws(RegexError) -> State {
+        var s = state
+        var i = 0
+        let n = bytes.count
+        while i < n {
+            if s == Self.deadState { return s }
+            // Fast path: follow cached transitions until one is missing.
+            let (reached, next) = table.withUnsafeBufferPointer { tb in
+                classOf.withUnsafeBufferPointer { co in
+                    var s = s, i = i
+                    let width = classCount
+                    while i < n {
+                        let t = tb[Int(s) &* width &+ Int(co[Int(bytes[i])])]
+                        if t <= 0 { break }
+                        s = t
+                        i &+= 1
+                    }
+                    return (s, i)
+                }
+            }
+            s = reached
+            i = next
+            if i < n { s = try self.next(s, bytes[i]); i += 1 }
+        }
+        return s
+    }
+
     /// True if the whole of `bytes` is accepted.
     public mutating func matches(_ bytes: some Sequence<UInt8>) throws(RegexError) -> Bool {
+        let fast: Result<State, RegexError>? = bytes.withContiguousStorageIfAvailable { buf in
+            Result { () throws(RegexError) -> State in try advance(initialState, over: buf) }
+        }
+        if let fast { return accepting[Int(try fast.get())] }
         var s = initialState
         for b in bytes {
             s = try next(s, b)
@@ -338,7 +378,9 @@ public struct ByteDFA: Sendable {
 
     /// True if the UTF-8 of `text` is accepted.
     public mutating func matches(_ text: String) throws(RegexError) -> Bool {
-        try matches(text.utf8)
+        var text = text
+        let r = text.withUTF8 { buf in Result { () throws(RegexError) -> State in try advance(initialState, over: buf) } }
+        return accepting[Int(try r.get())]
     }
 
     /// Computes every reachable state (within the budget), after which `next` never fails.
