@@ -186,6 +186,35 @@ final class RegexMatchTests: XCTestCase {
         XCTAssertTrue(search("(?=$)", "abc"))
     }
 
+    func testTemperedLookaheadStar() throws {
+        let p = "^((?!mode)(?!Mode).)*$"
+        XCTAssertFalse(search(p, "a model"))  // "model" contains "mode"
+        XCTAssertTrue(search(p, "a modal Mod"))
+        XCTAssertFalse(search(p, "Mode"))
+        XCTAssertFalse(search(p, "xxmode"))
+        XCTAssertTrue(search(p, ""))
+        XCTAssertFalse(search(p, "a\nb"))
+        XCTAssertTrue(full("(?:(?=[a-c]).)+", "abcab"))
+        XCTAssertFalse(full("(?:(?=[a-c]).)+", "abd"))
+        XCTAssertFalse(full("(?:(?=[a-c]).)+", ""))
+        XCTAssertTrue(full("(?:(?!ab).)*", "bba"))
+        XCTAssertFalse(full("(?:(?!ab).)*", "cab"))
+        // The lookahead sees the end of the text: at the last position "b$" matches.
+        XCTAssertFalse(full("(?:(?!b$).)*", "ab"))
+        XCTAssertTrue(full("(?:(?!b$).)*", "ba"))
+        // Against PCRE2 on every short string over a small alphabet.
+        let patterns = ["^((?!ab)(?!ca).)*$", "^(?:(?=[ab])(?!bb).)+$", "x((?!a\\b).)*$", "^((?!$).)*$"]
+        for pattern in patterns {
+            let ours = try ByteRegex(ecma: pattern, mode: .search)
+            let reference = try PCRE2Regex(XCTUnwrap(pcre2Equivalent(ofECMA: pattern)))
+            var texts = [""]
+            for _ in 0..<5 { texts += texts.flatMap { t in ["a", "b", "c", "x", " "].map { t + $0 } }; texts = Array(Set(texts)) }
+            for t in texts {
+                XCTAssertEqual(try ours.matches(t), reference.search(t), "\(pattern) on \(t.debugDescription)")
+            }
+        }
+    }
+
     func testInvalidUTF8NeverMatches() throws {
         let r = try ByteRegex(ecma: ".*", mode: .fullMatch)
         XCTAssertTrue(try r.matches([0x61, 0xC3, 0xA9]))
