@@ -90,6 +90,9 @@ final class RegexAutomatonTests: XCTestCase {
     func testShortestAndRandomAcceptedStrings() throws {
         var dfa = try ByteDFA(ecma: "ab+c", mode: .fullMatch)
         XCTAssertEqual(try dfa.shortestAcceptedBytes(), Array("abc".utf8))
+        let text = try XCTUnwrap(dfa.randomAcceptedString(seed: 3))
+        XCTAssertTrue(try dfa.matches(text), text)
+        XCTAssertTrue(text.hasPrefix("ab") && text.hasSuffix("c"), text)
         let pattern = "^(?=.*[A-Z])(?=.*\\d)[\\p{L}\\d]{8,12}$"
         var uni = try ByteDFA(ecma: pattern, mode: .search)
         // Explicit sets: PCRE2 10.42's Unicode 14 lacks letters our Unicode 15 tables have.

@@ -25,7 +25,7 @@ public struct ByteRegex: Sendable {
         var dfa = try ByteDFA(ecma: pattern, mode: mode, limits: limits)
         var s = 0
         outer: while s < dfa.stateCount && s < warmStates {
-            for cls in 0..<dfa.classCount where dfa.table[s * dfa.classCount + cls] < 0 {
+            for cls in 0..<dfa.classCount where dfa.table[s << dfa.rowShift | cls] < 0 {
                 if dfa.stateCount >= warmStates { break outer }
                 _ = try dfa.computeTransition(ByteDFA.State(s), cls)
             }

@@ -106,6 +106,12 @@ public struct RegexIR: Sendable {
     public private(set) var anyString: Expr
 
     public init(limits: Limits = Limits()) {
+        // Start from a shared prototype holding the fixed expressions (copy-on-write: O(1)).
+        self = RegexIR.prototype
+        self.limits = limits
+    }
+
+    private init(building limits: Limits) {
         self.limits = limits
         anyChar = RegexIR.nothing
         anyString = RegexIR.nothing
@@ -117,6 +123,8 @@ public struct RegexIR: Sendable {
         anyChar = c
         anyString = s
     }
+
+    private static let prototype = RegexIR(building: Limits())
 
     /// The number of expressions in the arena.
     public var count: Int { nodes.count }
