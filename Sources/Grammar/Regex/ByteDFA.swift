@@ -26,9 +26,11 @@ public struct ByteDFA: Sendable {
     public struct Limits: Sendable, Hashable {
         /// The most states the DFA may hold.
         public var maxStates: Int
-        /// The most transition-table entries (states × byte classes, 4 bytes each).
+        /// The most transition-table entries (states × byte classes rounded up to a power of two,
+        /// 4 bytes each: 16 MiB by default). Together with `maxStates` this bounds the work of
+        /// `isDead` and `determinizeAll` to a few seconds at worst.
         public var maxTableEntries: Int
-        public init(maxStates: Int = 250_000, maxTableEntries: Int = 1 << 24) {
+        public init(maxStates: Int = 250_000, maxTableEntries: Int = 1 << 22) {
             self.maxStates = maxStates
             self.maxTableEntries = maxTableEntries
         }
