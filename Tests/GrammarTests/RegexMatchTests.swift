@@ -127,6 +127,19 @@ final class RegexMatchTests: XCTestCase {
         XCTAssertFalse(search("(^|,)b", "ab"))
     }
 
+    func testQuantifiedBodiesWithAssertions() throws {
+        // Leading iterations may match empty through an assertion; the derivative of a repeat
+        // must allow it (regression: these were rejected).
+        for (p, t) in [("(?:^|a){2}", "a"), ("(?:\\b|a){3}b", "ab"), ("x(?:\\B|y){2}", "xy"), ("(?:$|a){2}", "a"),
+                       ("(?:^|a){2,5}", "aaaa"), ("(?:^|a){3}", "aa"), ("(?:^|a){3}", "aaaa"), ("(?:\\b|a)+", "a")] {
+            let reference = try PCRE2Regex(XCTUnwrap(pcre2Equivalent(ofECMA: p)))
+            XCTAssertEqual(full(p, t), reference.fullMatch(t), "\(p) on \(t)")
+            XCTAssertEqual(search(p, t), reference.search(t), "\(p) on \(t)")
+        }
+        XCTAssertTrue(full("(?:^|a){2}", "a"))
+        XCTAssertFalse(full("(?:^|a){2}", "aaa"))
+    }
+
     func testWordBoundary() {
         XCTAssertTrue(search("\\bfoo\\b", "a foo b"))
         XCTAssertFalse(search("\\bfoo\\b", "afoo b"))

@@ -53,6 +53,8 @@ final class RegexPCRE2DifferentialTests: XCTestCase {
             case 70..<80: return ["\\d", "\\D", "\\w", "\\W", "\\s", "\\S"][int(6)]
             default:
                 guard depth < 3 else { return "a" }
+                // Groups whose alternatives mix assertions and characters, quantified.
+                if chance(25) { return "(?:" + ["^", "$", "\\b", "\\B"][int(4)] + "|" + atom(depth: depth + 1) + ")" }
                 return (chance(50) ? "(?:" : "(") + pattern(depth: depth + 1) + ")"
             }
         }

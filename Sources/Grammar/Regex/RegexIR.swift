@@ -426,7 +426,12 @@ public struct RegexIR: Sendable {
             if dx == Self.nothing {
                 result = Self.nothing
             } else {
-                let rest = `repeat`(x, lo > 0 ? lo - 1 : 0, hi == Self.unbounded ? hi : hi - 1)
+                // δ(x{m,n}) = δ(x)·x{m-1,n-1}, except that where x matches empty here (in this
+                // context) any number of leading iterations may be empty, and the union over
+                // them is δ(x)·x{0,n-1}. This matters for bodies with assertions, e.g.
+                // (?:^|a){2} on "a" (first iteration `^`, second `a`).
+                let emptyHere = nullable[Int(x.id)] & nullBit != 0
+                let rest = `repeat`(x, (lo == 0 || emptyHere) ? 0 : lo - 1, hi == Self.unbounded ? hi : hi - 1)
                 result = concat(dx, rest)
             }
         }
