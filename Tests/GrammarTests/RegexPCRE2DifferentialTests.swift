@@ -73,7 +73,7 @@ final class RegexPCRE2DifferentialTests: XCTestCase {
         for _ in 0..<400 {
             let pattern = gen.pattern()
             let compiled: Result<(ByteRegex, ByteRegex), RegexError> = Result { () throws(RegexError) -> (ByteRegex, ByteRegex) in
-                (try ByteRegex(ecma: pattern, mode: .search, warmStates: 0), try ByteRegex(ecma: pattern, mode: .fullMatch, warmStates: 0))
+                (try ByteRegex(ecma: pattern, mode: .search, warmTransitions: 0), try ByteRegex(ecma: pattern, mode: .fullMatch, warmTransitions: 0))
             }
             guard case .success(let (search, full)) = compiled else {
                 if case .failure(let e) = compiled, e.kind != .unsupported { XCTFail("seed \(seed): \(pattern): \(e)") }
