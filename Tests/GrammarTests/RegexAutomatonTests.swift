@@ -90,6 +90,9 @@ final class RegexAutomatonTests: XCTestCase {
     func testShortestAndRandomAcceptedStrings() throws {
         var dfa = try ByteDFA(ecma: "ab+c", mode: .fullMatch)
         XCTAssertEqual(try dfa.shortestAcceptedBytes(), Array("abc".utf8))
+        let text = try XCTUnwrap(dfa.randomAcceptedString(seed: 3))
+        XCTAssertTrue(try dfa.matches(text), text)
+        XCTAssertTrue(text.hasPrefix("ab") && text.hasSuffix("c"), text)
         let pattern = "^(?=.*[A-Z])(?=.*\\d)[\\p{L}\\d]{8,12}$"
         var uni = try ByteDFA(ecma: pattern, mode: .search)
         // Explicit sets: PCRE2 10.42's Unicode 14 lacks letters our Unicode 15 tables have.
@@ -148,5 +151,22 @@ final class RegexAutomatonTests: XCTestCase {
         XCTAssertTrue(try r.matches("Hello"))
         XCTAssertFalse(try r.matches("hello"))
         XCTAssertEqual(pcre2Equivalent(ofECMA: "^\\d+$"), "^(?:[\\x{30}-\\x{39}]){1,}$")
+    }
+
+    func testStreamingAdvanceEqualsWholeMatch() throws {
+        var dfa = try ByteDFA(ecma: "^(?:\\w+@\\w+\\.com)(?:,\\w+@\\w+\\.com)*$", mode: .search)
+        let text = Array("ann@x.com,bob@y.com,cé@z.com".utf8)
+        var whole = dfa
+        XCTAssertFalse(try whole.matches(text))  // é is not \w
+        let ok = Array("ann@x.com,bob@y.com".utf8)
+        for split in 0...ok.count {
+            var s = dfa.initialState
+            s = try ok[..<split].withUnsafeBufferPointer { try dfa.advance(s, over: $0) }
+            s = try ok[split...].withUnsafeBufferPointer { try dfa.advance(s, over: $0) }
+            XCTAssertTrue(dfa.isAccepting(s), "split \(split)")
+        }
+        // A non-contiguous sequence takes the byte-by-byte path.
+        XCTAssertTrue(try dfa.matches(ok.lazy.map { $0 }))
+        XCTAssertFalse(try dfa.matches(text.lazy.map { $0 }))
     }
 }

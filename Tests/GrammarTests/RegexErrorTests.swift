@@ -43,6 +43,7 @@ final class RegexErrorTests: XCTestCase {
         expect("\\01", .syntax, at: 0, containing: "octal")
         expect("(?i)a", .syntax, at: 0, containing: "invalid group")
         expect("(?<>a)", .syntax, at: 0)
+        expect("(?<n>a)(?<n>b)", .syntax, at: 10, containing: "duplicate group name")
         expect("a\\p{Foo}", .syntax, at: 1, containing: "Foo")
         expect("\\p{sc=Klingon}", .syntax, at: 0, containing: "Klingon")
         expect("\\p{L", .syntax, at: 0)

@@ -127,6 +127,19 @@ final class RegexMatchTests: XCTestCase {
         XCTAssertFalse(search("(^|,)b", "ab"))
     }
 
+    func testQuantifiedBodiesWithAssertions() throws {
+        // Leading iterations may match empty through an assertion; the derivative of a repeat
+        // must allow it (regression: these were rejected).
+        for (p, t) in [("(?:^|a){2}", "a"), ("(?:\\b|a){3}b", "ab"), ("x(?:\\B|y){2}", "xy"), ("(?:$|a){2}", "a"),
+                       ("(?:^|a){2,5}", "aaaa"), ("(?:^|a){3}", "aa"), ("(?:^|a){3}", "aaaa"), ("(?:\\b|a)+", "a")] {
+            let reference = try PCRE2Regex(XCTUnwrap(pcre2Equivalent(ofECMA: p)))
+            XCTAssertEqual(full(p, t), reference.fullMatch(t), "\(p) on \(t)")
+            XCTAssertEqual(search(p, t), reference.search(t), "\(p) on \(t)")
+        }
+        XCTAssertTrue(full("(?:^|a){2}", "a"))
+        XCTAssertFalse(full("(?:^|a){2}", "aaa"))
+    }
+
     func testWordBoundary() {
         XCTAssertTrue(search("\\bfoo\\b", "a foo b"))
         XCTAssertFalse(search("\\bfoo\\b", "afoo b"))
@@ -184,6 +197,35 @@ final class RegexMatchTests: XCTestCase {
         XCTAssertTrue(full("(?:(?=\\d)\\w){2}", "12"))
         XCTAssertFalse(full("(?:(?=\\d)\\w){2}", "1a"))
         XCTAssertTrue(search("(?=$)", "abc"))
+    }
+
+    func testTemperedLookaheadStar() throws {
+        let p = "^((?!mode)(?!Mode).)*$"
+        XCTAssertFalse(search(p, "a model"))  // "model" contains "mode"
+        XCTAssertTrue(search(p, "a modal Mod"))
+        XCTAssertFalse(search(p, "Mode"))
+        XCTAssertFalse(search(p, "xxmode"))
+        XCTAssertTrue(search(p, ""))
+        XCTAssertFalse(search(p, "a\nb"))
+        XCTAssertTrue(full("(?:(?=[a-c]).)+", "abcab"))
+        XCTAssertFalse(full("(?:(?=[a-c]).)+", "abd"))
+        XCTAssertFalse(full("(?:(?=[a-c]).)+", ""))
+        XCTAssertTrue(full("(?:(?!ab).)*", "bba"))
+        XCTAssertFalse(full("(?:(?!ab).)*", "cab"))
+        // The lookahead sees the end of the text: at the last position "b$" matches.
+        XCTAssertFalse(full("(?:(?!b$).)*", "ab"))
+        XCTAssertTrue(full("(?:(?!b$).)*", "ba"))
+        // Against PCRE2 on every short string over a small alphabet.
+        let patterns = ["^((?!ab)(?!ca).)*$", "^(?:(?=[ab])(?!bb).)+$", "x((?!a\\b).)*$", "^((?!$).)*$"]
+        for pattern in patterns {
+            let ours = try ByteRegex(ecma: pattern, mode: .search)
+            let reference = try PCRE2Regex(XCTUnwrap(pcre2Equivalent(ofECMA: pattern)))
+            var texts = [""]
+            for _ in 0..<5 { texts += texts.flatMap { t in ["a", "b", "c", "x", " "].map { t + $0 } }; texts = Array(Set(texts)) }
+            for t in texts {
+                XCTAssertEqual(try ours.matches(t), reference.search(t), "\(pattern) on \(t.debugDescription)")
+            }
+        }
     }
 
     func testInvalidUTF8NeverMatches() throws {

@@ -53,6 +53,8 @@ final class RegexPCRE2DifferentialTests: XCTestCase {
             case 70..<80: return ["\\d", "\\D", "\\w", "\\W", "\\s", "\\S"][int(6)]
             default:
                 guard depth < 3 else { return "a" }
+                // Groups whose alternatives mix assertions and characters, quantified.
+                if chance(25) { return "(?:" + ["^", "$", "\\b", "\\B"][int(4)] + "|" + atom(depth: depth + 1) + ")" }
                 return (chance(50) ? "(?:" : "(") + pattern(depth: depth + 1) + ")"
             }
         }
@@ -71,7 +73,7 @@ final class RegexPCRE2DifferentialTests: XCTestCase {
         for _ in 0..<400 {
             let pattern = gen.pattern()
             let compiled: Result<(ByteRegex, ByteRegex), RegexError> = Result { () throws(RegexError) -> (ByteRegex, ByteRegex) in
-                (try ByteRegex(ecma: pattern, mode: .search, warmStates: 0), try ByteRegex(ecma: pattern, mode: .fullMatch, warmStates: 0))
+                (try ByteRegex(ecma: pattern, mode: .search, warmTransitions: 0), try ByteRegex(ecma: pattern, mode: .fullMatch, warmTransitions: 0))
             }
             guard case .success(let (search, full)) = compiled else {
                 if case .failure(let e) = compiled, e.kind != .unsupported { XCTFail("seed \(seed): \(pattern): \(e)") }

@@ -3,7 +3,7 @@
 /// States are derivatives of the root expression (paired with the class of the previous byte
 /// when the expression has `^`, `\b` or `\B`). Bytes are grouped into classes that no leaf of the
 /// expression distinguishes, and transitions live in a flat `[Int32]` table indexed by
-/// `state * classCount + class`; a cached step is two loads and no allocation. Missing
+/// `state << rowShift | class`; a cached step is two loads and no allocation. Missing
 /// transitions are computed on first use, within `Limits.maxStates` (then a budget error).
 ///
 /// The DFA is a value: copy it per sequence or thread (copies share storage until one of them
@@ -26,9 +26,11 @@ public struct ByteDFA: Sendable {
     public struct Limits: Sendable, Hashable {
         /// The most states the DFA may hold.
         public var maxStates: Int
-        /// The most transition-table entries (states × byte classes, 4 bytes each).
+        /// The most transition-table entries (states × byte classes rounded up to a power of two,
+        /// 4 bytes each: 16 MiB by default). Together with `maxStates` this bounds the work of
+        /// `isDead` and `determinizeAll` to a few seconds at worst.
         public var maxTableEntries: Int
-        public init(maxStates: Int = 250_000, maxTableEntries: Int = 1 << 24) {
+        public init(maxStates: Int = 250_000, maxTableEntries: Int = 1 << 22) {
             self.maxStates = maxStates
             self.maxTableEntries = maxTableEntries
         }
@@ -42,9 +44,12 @@ public struct ByteDFA: Sendable {
     @usableFromInline let classOf: [UInt8]
     /// Number of byte classes (the table's row width).
     @usableFromInline let classCount: Int
+    /// Rows are `1 << rowShift` entries wide (the class count rounded up to a power of two), so
+    /// a step is a shift and an or instead of a multiply.
+    @usableFromInline let rowShift: Int
     /// Class → its member bytes.
     let classMembers: [[UInt8]]
-    /// `state * classCount + class` → next state, or -1 when not computed yet.
+    /// `state << rowShift | class` → next state, or -1 when not computed yet (padding stays -1).
     @usableFromInline var table: [Int32] = []
     @usableFromInline var accepting: [Bool] = []
     var stateExpr: [RegexIR.Expr] = []
@@ -95,6 +100,9 @@ public struct ByteDFA: Sendable {
         for b in 0..<256 { members[Int(classOf[b])].append(UInt8(b)) }
         self.classOf = classOf
         self.classCount = classCount
+        var shift = 0
+        while 1 << shift < classCount { shift += 1 }
+        self.rowShift = shift
         self.classMembers = members
         _ = addState(RegexIR.nothing, context: 2)
         liveness[0] = 2
@@ -130,7 +138,7 @@ public struct ByteDFA: Sendable {
         stateContext.append(ctx)
         accepting.append(ir.nullableAtEnd(e, context: ctx))
         liveness.append(0)
-        table.append(contentsOf: repeatElement(-1, count: classCount))
+        table.append(contentsOf: repeatElement(-1, count: 1 << rowShift))
         return s
     }
 
@@ -138,7 +146,7 @@ public struct ByteDFA: Sendable {
     @inlinable
     public mutating func next(_ state: State, _ byte: UInt8) throws(RegexError) -> State {
         let cls = Int(classOf[Int(byte)])
-        let t = table[Int(state) &* classCount &+ cls]
+        let t = table[Int(state) &<< rowShift | cls]
         if t >= 0 { return t }
         return try computeTransition(state, cls)
     }
@@ -146,7 +154,7 @@ public struct ByteDFA: Sendable {
     /// The cached transition, or nil if it has not been computed yet (never computes).
     @inlinable
     public func cachedNext(_ state: State, _ byte: UInt8) -> State? {
-        let t = table[Int(state) &* classCount &+ Int(classOf[Int(byte)])]
+        let t = table[Int(state) &<< rowShift | Int(classOf[Int(byte)])]
         return t >= 0 ? t : nil
     }
 
@@ -161,7 +169,7 @@ public struct ByteDFA: Sendable {
         if stateExpr.count > limits.maxStates || table.count > limits.maxTableEntries {
             throw RegexError(.budget, offset: nil, "regex automaton needs more than \(limits.maxStates) states or \(limits.maxTableEntries) transitions")
         }
-        table[Int(state) * classCount + cls] = t
+        table[Int(state) << rowShift | cls] = t
         return t
     }
 
@@ -190,7 +198,7 @@ public struct ByteDFA: Sendable {
             if accepting[Int(s)] { found = s; break }
             if liveness[Int(s)] == 2 { continue }
             for cls in 0..<classCount {
-                var t = table[Int(s) * classCount + cls]
+                var t = table[Int(s) << rowShift | cls]
                 if t < 0 { t = try computeTransition(s, cls) }
                 if t == Self.deadState || parent[t] != nil { continue }
                 parent[t] = (s, cls)
@@ -224,7 +232,7 @@ public struct ByteDFA: Sendable {
                 continue
             }
             stack[stack.count - 1].1 = cls + 1
-            var t = table[Int(s) * classCount + cls]
+            var t = table[Int(s) << rowShift | cls]
             if t < 0 { t = try computeTransition(s, cls) }
             if t == Self.deadState || liveness[Int(t)] == 2 || !visited.insert(t).inserted { continue }
             if accepting[Int(t)] || liveness[Int(t)] == 1 {
@@ -275,7 +283,7 @@ public struct ByteDFA: Sendable {
                 let j = i + Int(rng.next() % UInt64(classCount - i))
                 order.swapAt(i, j)
                 let cls = order[i]
-                var t = table[Int(s) * classCount + cls]
+                var t = table[Int(s) << rowShift | cls]
                 if t < 0 { t = try computeTransition(s, cls) }
                 if t == Self.deadState || liveness[Int(t)] == 2 { continue }
                 let members = classMembers[cls]
@@ -297,6 +305,16 @@ public struct ByteDFA: Sendable {
         }
     }
 
+    /// `randomAcceptedBytes` as a `String` (the bytes are always valid UTF-8).
+    ///
+    /// ```swift
+    /// var dfa = try ByteDFA(ecma: "^[a-z]{3}\\d$", mode: .search)
+    /// try dfa.randomAcceptedString(seed: 1)   // e.g. "qah7"
+    /// ```
+    public mutating func randomAcceptedString(seed: UInt64, maxLength: Int = 32) throws(RegexError) -> String? {
+        try randomAcceptedBytes(seed: seed, maxLength: maxLength).map { String(decoding: $0, as: UTF8.self) }
+    }
+
     /// Determinizes everything reachable from `state` (within the budget) and marks every state
     /// found as live or dead by backward reachability from the accepting states.
     public mutating func computeLiveness(from state: State) throws(RegexError) {
@@ -306,7 +324,7 @@ public struct ByteDFA: Sendable {
         while head < order.count {
             let s = order[head]; head += 1
             for cls in 0..<classCount {
-                var t = table[Int(s) * classCount + cls]
+                var t = table[Int(s) << rowShift | cls]
                 if t < 0 { t = try computeTransition(s, cls) }
                 if seen.insert(t).inserted { order.append(t) }
             }
@@ -314,7 +332,7 @@ public struct ByteDFA: Sendable {
         var predecessors: [State: [State]] = [:]
         for s in order {
             for cls in 0..<classCount {
-                let t = table[Int(s) * classCount + cls]
+                let t = table[Int(s) << rowShift | cls]
                 predecessors[t, default: []].append(s)
             }
         }
@@ -326,8 +344,48 @@ public struct ByteDFA: Sendable {
         for s in order { liveness[Int(s)] = live.contains(s) ? 1 : 2 }
     }
 
+    /// Advances from `state` over all of `bytes` and returns the state reached (the dead state
+    /// as soon as no continuation can be accepted syntactically). The inner loop runs over cached
+    /// transitions with raw pointers: one class lookup and one table load per byte.
+    ///
+    /// ```swift
+    /// var dfa = try ByteDFA(ecma: "[0-9]+", mode: .fullMatch)
+    /// let s = try "2024".utf8.withContiguousStorageIfAvailable { try dfa.advance(dfa.initialState, over: $0) }!
+    /// dfa.isAccepting(s)   // true
+    /// ```
+    public mutating func advance(_ state: State, over bytes: UnsafeBufferPointer<UInt8>) throws(RegexError) -> State {
+        var s = state
+        var i = 0
+        let n = bytes.count
+        while i < n {
+            if s == Self.deadState { return s }
+            // Fast path: follow cached transitions until one is missing.
+            let (reached, next) = table.withUnsafeBufferPointer { tb in
+                classOf.withUnsafeBufferPointer { co in
+                    var s = s, i = i
+                    let shift = rowShift
+                    while i < n {
+                        let t = tb[Int(s) &<< shift | Int(co[Int(bytes[i])])]
+                        if t <= 0 { break }
+                        s = t
+                        i &+= 1
+                    }
+                    return (s, i)
+                }
+            }
+            s = reached
+            i = next
+            if i < n { s = try self.next(s, bytes[i]); i += 1 }
+        }
+        return s
+    }
+
     /// True if the whole of `bytes` is accepted.
     public mutating func matches(_ bytes: some Sequence<UInt8>) throws(RegexError) -> Bool {
+        let fast: Result<State, RegexError>? = bytes.withContiguousStorageIfAvailable { buf in
+            Result { () throws(RegexError) -> State in try advance(initialState, over: buf) }
+        }
+        if let fast { return accepting[Int(try fast.get())] }
         var s = initialState
         for b in bytes {
             s = try next(s, b)
@@ -338,14 +396,16 @@ public struct ByteDFA: Sendable {
 
     /// True if the UTF-8 of `text` is accepted.
     public mutating func matches(_ text: String) throws(RegexError) -> Bool {
-        try matches(text.utf8)
+        var text = text
+        let r = text.withUTF8 { buf in Result { () throws(RegexError) -> State in try advance(initialState, over: buf) } }
+        return accepting[Int(try r.get())]
     }
 
     /// Computes every reachable state (within the budget), after which `next` never fails.
     public mutating func determinizeAll() throws(RegexError) {
         var s = 0
         while s < stateExpr.count {
-            for cls in 0..<classCount where table[s * classCount + cls] < 0 {
+            for cls in 0..<classCount where table[s << rowShift | cls] < 0 {
                 _ = try computeTransition(State(s), cls)
             }
             s += 1

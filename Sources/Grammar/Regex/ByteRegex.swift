@@ -1,7 +1,7 @@
 /// A compiled ECMA-262 regex with a ready-made matcher: the convenient front of the engine.
 ///
-/// Immutable and `Sendable`: the automaton is determinized up to `warmStates` states when it is
-/// built, and each `matches` call works on a private copy that only allocates if it reaches a
+/// Immutable and `Sendable`: the automaton is determinized up to `warmTransitions` transitions when
+/// it is built, and each `matches` call works on a private copy that only allocates if it reaches a
 /// state not built yet. Use `ByteDFA` directly for streaming or per-sequence state.
 ///
 /// ```swift
@@ -17,16 +17,19 @@ public struct ByteRegex: Sendable {
     /// The automaton, determinized as far as it was at build time.
     public let dfa: ByteDFA
 
-    /// Parses and compiles `pattern`; builds up to `warmStates` states eagerly.
+    /// Parses and compiles `pattern`, then computes up to `warmTransitions` transitions breadth
+    /// first from the start state, so typical patterns are fully built once and shared.
     public init(ecma pattern: String, mode: RegexMatchMode = .search, limits: ByteDFA.Limits = ByteDFA.Limits(),
-                warmStates: Int = 256) throws(RegexError) {
+                warmTransitions: Int = 2_048) throws(RegexError) {
         self.pattern = pattern
         self.mode = mode
         var dfa = try ByteDFA(ecma: pattern, mode: mode, limits: limits)
+        var budget = warmTransitions
         var s = 0
-        outer: while s < dfa.stateCount && s < warmStates {
-            for cls in 0..<dfa.classCount where dfa.table[s * dfa.classCount + cls] < 0 {
-                if dfa.stateCount >= warmStates { break outer }
+        outer: while s < dfa.stateCount {
+            for cls in 0..<dfa.classCount where dfa.table[s << dfa.rowShift | cls] < 0 {
+                if budget <= 0 { break outer }
+                budget -= 1
                 _ = try dfa.computeTransition(ByteDFA.State(s), cls)
             }
             s += 1

@@ -106,6 +106,12 @@ public struct RegexIR: Sendable {
     public private(set) var anyString: Expr
 
     public init(limits: Limits = Limits()) {
+        // Start from a shared prototype holding the fixed expressions (copy-on-write: O(1)).
+        self = RegexIR.prototype
+        self.limits = limits
+    }
+
+    private init(building limits: Limits) {
         self.limits = limits
         anyChar = RegexIR.nothing
         anyString = RegexIR.nothing
@@ -117,6 +123,8 @@ public struct RegexIR: Sendable {
         anyChar = c
         anyString = s
     }
+
+    private static let prototype = RegexIR(building: Limits())
 
     /// The number of expressions in the arena.
     public var count: Int { nodes.count }
@@ -418,7 +426,12 @@ public struct RegexIR: Sendable {
             if dx == Self.nothing {
                 result = Self.nothing
             } else {
-                let rest = `repeat`(x, lo > 0 ? lo - 1 : 0, hi == Self.unbounded ? hi : hi - 1)
+                // δ(x{m,n}) = δ(x)·x{m-1,n-1}, except that where x matches empty here (in this
+                // context) any number of leading iterations may be empty, and the union over
+                // them is δ(x)·x{0,n-1}. This matters for bodies with assertions, e.g.
+                // (?:^|a){2} on "a" (first iteration `^`, second `a`).
+                let emptyHere = nullable[Int(x.id)] & nullBit != 0
+                let rest = `repeat`(x, (lo == 0 || emptyHere) ? 0 : lo - 1, hi == Self.unbounded ? hi : hi - 1)
                 result = concat(dx, rest)
             }
         }

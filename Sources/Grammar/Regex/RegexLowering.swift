@@ -60,6 +60,7 @@ extension RegexIR {
         case .quantified(let inner, let lo, let hi, _):
             let at = node.firstLookaheadOffset
             guard let hi else {
+                if let tempered = try temperedStar(inner, min: lo, then: k) { return tempered }
                 throw RegexError(.unsupported, offset: at, "lookahead inside an unbounded quantifier cannot be compiled exactly")
             }
             guard hi <= 64 else {
@@ -76,6 +77,37 @@ extension RegexIR {
         case .empty, .set, .assertion:
             return concat(lowerPlain(node), k)
         }
+    }
+
+    /// The "tempered" idiom `((?!X)(?=Y)….){n,}` followed by the end of the text, e.g.
+    /// `^((?!mode).)*$` ("no occurrence of mode"). The lookaheads are checked at every position of
+    /// the run, and nothing follows the run, so the language is
+    /// `B{n,} ∩ ¬(Σ* · (Bad ∩ Σ⁺))` with `Bad` the texts failing some lookahead: no non-empty
+    /// suffix starting inside the run may fail a lookahead. Nil for any other shape.
+    private mutating func temperedStar(_ body: RegexPattern.Node, min lo: Int, then k: Expr) throws(RegexError) -> Expr? {
+        // Nothing may follow the run: k accepts only the empty rest of the text.
+        let endOnly: Bool
+        switch node(k) {
+        case .empty: endOnly = true
+        case .assertion(.textEnd): endOnly = true
+        case .concat(let a, let b): endOnly = node(a) == .assertion(.textEnd) && b == anyString
+        default: endOnly = false
+        }
+        guard endOnly else { return nil }
+        var inner = body
+        while case .group(let x, _, _) = inner { inner = x }
+        guard case .concat(let parts) = inner, parts.count >= 2, case .set(let chars) = parts[parts.count - 1] else { return nil }
+        var good: [Expr] = []
+        for p in parts.dropLast() {
+            guard case .lookahead(let a, let negated, _) = p else { return nil }
+            let la = try lower(a, then: anyString)
+            good.append(negated ? not(la) : la)
+        }
+        let bad = not(and(good))
+        let nonEmpty = concat(anyChar, anyString)
+        let run = self.repeat(self.chars(chars), min: lo, max: nil)
+        let noBadPosition = not(concat(anyString, and([bad, nonEmpty])))
+        return concat(and([run, noBadPosition]), k)
     }
 
     /// Lowers a subtree without lookahead.

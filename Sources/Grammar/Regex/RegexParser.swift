@@ -7,6 +7,7 @@ struct RegexParser {
     private let offsets: [Int]
     private var pos = 0
     private var depth = 0
+    private var groupNames: Set<String> = []
     private let limits: RegexIR.Limits
 
     init(_ pattern: String, limits: RegexIR.Limits) {
@@ -169,6 +170,7 @@ struct RegexParser {
                     n.unicodeScalars.append(c); pos += 1
                 }
                 guard peek == ">", !n.isEmpty else { throw error(start, "invalid group name") }
+                guard groupNames.insert(n).inserted else { throw error(start + 3, "duplicate group name '\(n)'") }
                 pos += 1
                 name = n
             default:

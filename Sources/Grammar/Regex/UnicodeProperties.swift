@@ -43,10 +43,15 @@ public enum UnicodeProperties {
     }
 
     static func generalCategories(_ cats: [String]) -> CodePointSet {
+        if cats.count == 1 { return decodedCategories[cats[0]] ?? .empty }
         var all: [ClosedRange<UInt32>] = []
-        for c in cats { all += decode(UnicodeTables.generalCategory[c] ?? "").ranges }
+        for c in cats { all += (decodedCategories[c] ?? .empty).ranges }
         return CodePointSet(ranges: all)
     }
+
+    /// Every two-letter General_Category value, decoded once on first use (a few hundred µs).
+    static let decodedCategories: [String: CodePointSet] =
+        UnicodeTables.generalCategory.mapValues { decode($0) }
 
     /// Decodes a table string of hex `lo-hi` / `cp` items separated by commas.
     static func decode(_ text: String) -> CodePointSet {
@@ -73,7 +78,7 @@ public enum UnicodeProperties {
     /// ECMA-262 `\s`: WhiteSpace (TAB, VT, FF, ZWNBSP U+FEFF and every Zs) plus LineTerminator
     /// (LF, CR, U+2028, U+2029).
     public static let ecmaWhiteSpace: CodePointSet = {
-        let zs = decode(UnicodeTables.generalCategory["Zs"] ?? "")
+        let zs = decodedCategories["Zs"] ?? .empty
         return zs.union(CodePointSet(ranges: [0x09...0x0D, 0xFEFF...0xFEFF, 0x2028...0x2029]))
     }()
 }

@@ -1,0 +1,188 @@
+extension RegexIR {
+    /// Adds a pattern whose text is embedded in a larger one and written in some encoding: each
+    /// code point is replaced by `encoding(&ir, set)` (for example its JSON string escapes), and
+    /// `^`, `$` and lookaheads refer to the start and end of the embedded text, not of the whole
+    /// input. This is what a JSON Schema `pattern` needs inside a JSON string.
+    ///
+    /// `^` is resolved statically: it holds where the text has certainly not started consuming,
+    /// fails where it certainly has, and is refused (`.unsupported`) where that depends on the
+    /// input (`a*^b`); `$` and lookaheads use the continuation (see `add(_:mode:)`).
+    /// `\b` and `\B` are refused: an encoding can hide word characters behind other bytes.
+    ///
+    /// ```swift
+    /// var ir = RegexIR()
+    /// let p = try RegexPattern.parse("^[a-z]+$")
+    /// let body = try ir.add(p, mode: .search) { ir, set in ir.chars(set) }  // identity encoding
+    /// let quoted = ir.concat([ir.literal("\""), body, ir.literal("\"")])
+    /// ```
+    public mutating func add(_ pattern: RegexPattern, mode: RegexMatchMode,
+                             encoding: @escaping (inout RegexIR, CodePointSet) -> Expr) throws(RegexError) -> Expr {
+        var lowering = EmbeddedLowering(encoding: encoding)
+        let anyEncoded = lowering.encode(.all, in: &self)
+        let star = self.repeat(anyEncoded, min: 0, max: nil)
+        lowering.star = star
+        let result: Expr
+        switch mode {
+        case .fullMatch:
+            result = try lowering.lower(pattern.root, then: Self.empty, start: .yes, in: &self)
+        case .search:
+            if pattern.root.containsAssertion(.textStart) {
+                // Either the match starts the text, or something non-empty comes first.
+                let atStart = try lowering.lower(pattern.root, then: star, start: .yes, in: &self)
+                let later = try lowering.lower(pattern.root, then: star, start: .no, in: &self)
+                result = or([atStart, concat([anyEncoded, star, later])])
+            } else {
+                result = concat(star, try lowering.lower(pattern.root, then: star, start: .maybe, in: &self))
+            }
+        }
+        if overBudget {
+            throw RegexError(.budget, offset: nil, "regex compiled to more than \(limits.maxExpressions) expressions")
+        }
+        return result
+    }
+}
+
+/// Whether the embedded text has started consuming at a point of the pattern.
+enum TextStartState { case yes, no, maybe }
+
+private struct EmbeddedLowering {
+    typealias Expr = RegexIR.Expr
+    let encoding: (inout RegexIR, CodePointSet) -> Expr
+    var cache: [CodePointSet: Expr] = [:]
+    var star = RegexIR.nothing
+
+    init(encoding: @escaping (inout RegexIR, CodePointSet) -> Expr) {
+        self.encoding = encoding
+    }
+
+    mutating func encode(_ set: CodePointSet, in ir: inout RegexIR) -> Expr {
+        if let e = cache[set] { return e }
+        let e = encoding(&ir, set)
+        cache[set] = e
+        return e
+    }
+
+    /// The pattern without assertions or lookahead, encoded.
+    mutating func plain(_ node: RegexPattern.Node, in ir: inout RegexIR) -> Expr {
+        switch node {
+        case .empty: return RegexIR.empty
+        case .set(let s): return encode(s, in: &ir)
+        case .concat(let parts):
+            var xs: [Expr] = []
+            for p in parts { xs.append(plain(p, in: &ir)) }
+            return ir.concat(xs)
+        case .alternation(let alts):
+            var xs: [Expr] = []
+            for a in alts { xs.append(plain(a, in: &ir)) }
+            return ir.or(xs)
+        case .group(let inner, _, _): return plain(inner, in: &ir)
+        case .quantified(let inner, let lo, let hi, _): return ir.repeat(plain(inner, in: &ir), min: lo, max: hi)
+        case .assertion, .lookahead: preconditionFailure("handled by lower")
+        }
+    }
+
+    mutating func lower(_ node: RegexPattern.Node, then k: Expr, start: TextStartState,
+                        in ir: inout RegexIR) throws(RegexError) -> Expr {
+        if !node.hasAssertionOrLookahead { return ir.concat(plain(node, in: &ir), k) }
+        switch node {
+        case .empty, .set:
+            return ir.concat(plain(node, in: &ir), k)
+        case .concat(let parts):
+            var starts: [TextStartState] = [start]
+            for p in parts.dropLast() { starts.append(p.after(starts[starts.count - 1])) }
+            var cont = k
+            for i in parts.indices.reversed() { cont = try lower(parts[i], then: cont, start: starts[i], in: &ir) }
+            return cont
+        case .alternation(let alts):
+            var xs: [Expr] = []
+            for a in alts { xs.append(try lower(a, then: k, start: start, in: &ir)) }
+            return ir.or(xs)
+        case .group(let inner, _, _):
+            return try lower(inner, then: k, start: start, in: &ir)
+        case .quantified(let inner, let lo, let hi, _):
+            guard let hi else {
+                throw RegexError(.unsupported, offset: node.firstLookaheadOffset,
+                                 "an assertion or lookahead inside an unbounded quantifier cannot be embedded exactly")
+            }
+            guard hi <= 64 else {
+                throw RegexError(.budget, offset: node.firstLookaheadOffset,
+                                 "an assertion or lookahead inside a quantifier with more than 64 repetitions")
+            }
+            var entry: [TextStartState] = [start]
+            for _ in 0..<hi { entry.append(inner.after(entry[entry.count - 1])) }
+            var cont = k
+            var i = hi
+            while i > lo { cont = ir.or([k, try lower(inner, then: cont, start: entry[i - 1], in: &ir)]); i -= 1 }
+            while i > 0 { cont = try lower(inner, then: cont, start: entry[i - 1], in: &ir); i -= 1 }
+            return cont
+        case .assertion(let a):
+            switch a {
+            case .textStart:
+                switch start {
+                case .yes: return k
+                case .no: return RegexIR.nothing
+                case .maybe:
+                    throw RegexError(.unsupported, offset: nil,
+                                     "'^' after something that may or may not be empty cannot be embedded exactly")
+                }
+            case .textEnd:
+                return ir.and([k, RegexIR.empty])
+            case .wordBoundary, .notWordBoundary:
+                throw RegexError(.unsupported, offset: nil, "\\b and \\B cannot be embedded exactly in an encoded text")
+            }
+        case .lookahead(let inner, let negated, _):
+            let a = try lower(inner, then: star, start: start, in: &ir)
+            return ir.and([k, negated ? ir.and([ir.rawNot(a), star]) : a])
+        }
+    }
+}
+
+extension RegexPattern.Node {
+    var hasAssertionOrLookahead: Bool {
+        switch self {
+        case .empty, .set: return false
+        case .assertion, .lookahead: return true
+        case .concat(let xs), .alternation(let xs): return xs.contains { $0.hasAssertionOrLookahead }
+        case .group(let x, _, _), .quantified(let x, _, _, _): return x.hasAssertionOrLookahead
+        }
+    }
+
+    func containsAssertion(_ a: RegexIR.Assertion) -> Bool {
+        switch self {
+        case .empty, .set: return false
+        case .assertion(let b): return a == b
+        case .lookahead(let x, _, _), .group(let x, _, _), .quantified(let x, _, _, _): return x.containsAssertion(a)
+        case .concat(let xs), .alternation(let xs): return xs.contains { $0.containsAssertion(a) }
+        }
+    }
+
+    /// Can match the empty string (assertions counted as possibly holding).
+    var canBeEmpty: Bool {
+        switch self {
+        case .empty, .assertion, .lookahead: return true
+        case .set: return false
+        case .concat(let xs): return xs.allSatisfy { $0.canBeEmpty }
+        case .alternation(let xs): return xs.contains { $0.canBeEmpty }
+        case .group(let x, _, _): return x.canBeEmpty
+        case .quantified(let x, let lo, _, _): return lo == 0 || x.canBeEmpty
+        }
+    }
+
+    /// Matches only the empty string (or nothing).
+    var onlyEmpty: Bool {
+        switch self {
+        case .empty, .assertion, .lookahead: return true
+        case .set: return false
+        case .concat(let xs), .alternation(let xs): return xs.allSatisfy { $0.onlyEmpty }
+        case .group(let x, _, _): return x.onlyEmpty
+        case .quantified(let x, _, let hi, _): return hi == 0 || x.onlyEmpty
+        }
+    }
+
+    /// The text-start state after this node, given the state before it.
+    func after(_ s: TextStartState) -> TextStartState {
+        if onlyEmpty { return s }
+        if !canBeEmpty { return .no }
+        return s == .no ? .no : .maybe
+    }
+}
