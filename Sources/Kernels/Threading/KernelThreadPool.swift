@@ -92,7 +92,13 @@ public final class KernelThreadPool: @unchecked Sendable {
                     pthread_mutex_unlock(mutex)
                 }
                 pointer.pointee(0, threadCount)
-                while pending.load(ordering: .acquiring) != 0 { Self.pause() }
+                // On an oversubscribed machine a worker may be descheduled: after a while, yield
+                // the core to it rather than spin against it.
+                var spins = 0
+                while pending.load(ordering: .acquiring) != 0 {
+                    spins += 1
+                    if spins > 20_000 { sched_yield() }
+                }
                 job = nil
             }
         }
@@ -109,7 +115,8 @@ public final class KernelThreadPool: @unchecked Sendable {
     }
 
     private func workerLoop(index: Int) {
-        var seen = generation.load(ordering: .acquiring)
+        // Generation 0 is "no job yet": a worker that starts late must still run job 1.
+        var seen = 0
         while true {
             var spins = 0
             var current = generation.load(ordering: .acquiring)
