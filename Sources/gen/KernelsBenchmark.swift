@@ -119,6 +119,7 @@ struct KernelsBenchmark: ParsableCommand {
                             + pad(String(format: "%.1f", Double(bytes) / bound / 1e9), 12, left: true)
                             + pad(String(format: "%.0f%%", 100 * bound / perCall), 10, left: true)
                             + batchText)
+                        fflush(nil)  // rows appear as they are measured
                     }
                 }
             }

@@ -50,7 +50,7 @@ public enum MatMul {
         let a = activations.data, aStride = activations.rowBytes
         func work(_ range: Range<Int>) {
             // Each weight row meets every input (four at a time) while it is in L1.
-            kernel(w.data, w.rowBytes, range, a, aStride, n, blocks, y, outStride)
+            kernel(w.data, w.rowBytes, range, a, aStride, activations.scales, activations.scaleStride, n, blocks, y, outStride)
         }
         guard let pool, pool.threadCount > 1, w.rows >= 2 * pool.threadCount else {
             return work(0..<w.rows)
