@@ -16,7 +16,13 @@ enum AVX2Dot {
     @inline(__always) static func load128(_ p: UnsafeRawPointer) -> __m128i {
         _mm_loadu_si128(p.assumingMemoryBound(to: __m128i.self))
     }
-    @inline(__always) static func hsum(_ v: __m256) -> Float { v.sum() }
+    /// Horizontal sum in a log-depth tree (the generic `sum()` adds the eight lanes serially).
+    @inline(__always) static func hsum(_ v: __m256) -> Float {
+        let x4: __m128 = v.lowHalf + v.highHalf
+        let x2 = _mm_add_ps(x4, _mm_movehl_ps(x4, x4))
+        let x1 = _mm_add_ss(x2, _mm_movehdup_ps(x2))
+        return _mm_cvtss_f32(x1)
+    }
     @inline(__always) static func hsum(_ v: __m256i) -> Int32 {
         unsafeBitCast(v, to: SIMD8<Int32>.self).wrappedSum()
     }
@@ -74,17 +80,21 @@ enum AVX2Dot {
         let low = _mm256_set1_epi8(0x0F)
         let ones = _mm256_set1_epi16(1)
         var acc0 = _mm256_setzero_ps(), acc1 = acc0, acc2 = acc0, acc3 = acc0
-        var min0: Float = 0, min1: Float = 0, min2: Float = 0, min3: Float = 0
+        // Lane 1 accumulates Σ m_w·s_x (lane 0 holds Σ d_w·d_x, unused).
+        var min0 = _mm_setzero_ps(), min1 = min0, min2 = min0, min3 = min0
         @inline(__always) func step(_ wb: UnsafeRawPointer, _ xb: UnsafeRawPointer, _ sb: UnsafePointer<Float>) {
-            let dw = _mm256_set1_ps(half(wb, 0)), mw = half(wb, 2)
+            // The weights' (d, m) F16 pair in one conversion; times the input's F32 (d, s) pair
+            // gives (d_w·d_x, m_w·s_x) in one multiply.
+            let weightScales = _mm_cvtph_ps(_mm_cvtsi32_si128(wb.loadUnaligned(as: Int32.self)))
             let raw = load128(wb + 4)
             // Low nibbles are values 0–15, high nibbles 16–31: one 32-byte vector in value order.
             let q = _mm256_and_si256(_mm256_set_m128i(_mm_srli_epi16(raw, 4), raw), low)
-            @inline(__always) func row(_ j: Int, _ acc: inout __m256, _ mins: inout Float) {
+            @inline(__always) func row(_ j: Int, _ acc: inout __m256, _ mins: inout __m128) {
                 let s = _mm256_madd_epi16(_mm256_maddubs_epi16(q, load256(xb + j * stride + 4)), ones)
-                let scale = _mm256_mul_ps(dw, _mm256_set1_ps(sb[j * scaleStride]))
-                acc = _mm256_fmadd_ps(scale, _mm256_cvtepi32_ps(s), acc)
-                mins += mw * sb[j * scaleStride + 1]  // m_w · s_x
+                // Reads 4 floats: (d, s) of this block and the next pair (or the padding).
+                let scales = _mm_mul_ps(weightScales, _mm_loadu_ps(sb + j * scaleStride))
+                acc = _mm256_fmadd_ps(_mm256_broadcastss_ps(scales), _mm256_cvtepi32_ps(s), acc)
+                mins = _mm_add_ps(mins, scales)
             }
             row(0, &acc0, &min0)
             if n > 1 { row(1, &acc1, &min1) }
@@ -102,10 +112,10 @@ enum AVX2Dot {
             sb += 4
         }
         if blocks & 1 != 0 { step(wb, xb, sb) }
-        out[0] = hsum(acc0) + min0
-        if n > 1 { out[outStride] = hsum(acc1) + min1 }
-        if n > 2 { out[2 * outStride] = hsum(acc2) + min2 }
-        if n > 3 { out[3 * outStride] = hsum(acc3) + min3 }
+        out[0] = hsum(acc0) + min0[1]
+        if n > 1 { out[outStride] = hsum(acc1) + min1[1] }
+        if n > 2 { out[2 * outStride] = hsum(acc2) + min2[1] }
+        if n > 3 { out[3 * outStride] = hsum(acc3) + min3[1] }
     }
 
     // MARK: Q4_0 · Q8_0 and Q8_0 · Q8_0

@@ -59,7 +59,9 @@ public final class QuantizedActivations {
         let scaleCount = type == .f32 ? 0 : 2 * (columns / type.blockElements) * max(rows, 0)
         if scaleCount > scaleCapacity {
             scaleStorage?.deallocate()
-            scaleStorage = UnsafeMutablePointer<Float>.allocate(capacity: scaleCount)
+            // 4 floats of padding: the kernels load scale pairs 16 bytes at a time.
+            scaleStorage = UnsafeMutablePointer<Float>.allocate(capacity: scaleCount + 4)
+            (scaleStorage! + scaleCount).initialize(repeating: 0, count: 4)
             scaleCapacity = scaleCount
         }
     }
