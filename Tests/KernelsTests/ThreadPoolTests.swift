@@ -4,23 +4,38 @@ import XCTest
 @testable import Kernels
 
 final class ThreadPoolTests: XCTestCase {
-    /// Every worker runs each job exactly once and `run` returns only after all have finished;
-    /// many back-to-back jobs exercise the spin path, a pause longer than the spin the sleep path.
-    func testEveryWorkerRunsEachJobOnce() {
+    /// Every index of every job is processed exactly once and `parallelFor` returns only after all
+    /// have been; many back-to-back jobs exercise the spin path, pauses longer than the spin the
+    /// sleep path, and odd counts the short last chunk.
+    func testEveryIndexRunsExactlyOnce() {
         for threads in [1, 2, 3] {
             let pool = KernelThreadPool(threads: threads, spinIterations: 1_000)
-            let counts = UnsafeMutablePointer<Int>.allocate(capacity: threads)
-            counts.initialize(repeating: 0, count: threads)
+            let counts = UnsafeMutablePointer<Int>.allocate(capacity: 1000)
             defer { counts.deallocate() }
             for round in 0..<400 {
-                pool.run { worker, workers in
-                    XCTAssertEqual(workers, threads)
-                    counts[worker] += 1
+                let count = [1, 5, 37, 1000][round % 4]
+                counts.initialize(repeating: 0, count: count)
+                pool.parallelFor(count: count, grain: round % 7 + 1) { range in
+                    for i in range { counts[i] += 1 }
                 }
-                for w in 0..<threads { XCTAssertEqual(counts[w], round + 1) }
+                for i in 0..<count { XCTAssertEqual(counts[i], 1, "threads \(threads) round \(round) index \(i)") }
                 if round % 100 == 0 { usleep(20_000) }  // let workers fall asleep
             }
         }
+    }
+
+    /// Both threads take part when chunks are slow (the worker is not just idle).
+    func testWorkIsShared() {
+        let pool = KernelThreadPool(threads: 2)
+        let threadsSeen = Mutex<Set<UInt>>([])
+        for _ in 0..<20 {
+            pool.parallelFor(count: 8, grain: 1) { _ in
+                usleep(2_000)
+                let me = UInt(bitPattern: Int(bitPattern: UnsafeRawPointer(bitPattern: UInt(pthread_self()))))
+                threadsSeen.withLock { _ = $0.insert(me) }
+            }
+        }
+        XCTAssertEqual(threadsSeen.withLock { $0.count }, 2)
     }
 
     func testPartitionCoversRangeDisjointly() {
@@ -46,8 +61,8 @@ final class ThreadPoolTests: XCTestCase {
         for _ in 0..<20 {
             let pool = KernelThreadPool(threads: 2, spinIterations: 10)
             let sum = Atomic<Int>(0)
-            pool.run { worker, _ in sum.add(worker + 1, ordering: .relaxed) }
-            XCTAssertEqual(sum.load(ordering: .relaxed), 3)
+            pool.parallelFor(count: 64, grain: 4) { range in sum.add(range.count, ordering: .relaxed) }
+            XCTAssertEqual(sum.load(ordering: .relaxed), 64)
         }
     }
 }
