@@ -119,6 +119,7 @@ struct KernelsBenchmark: ParsableCommand {
                             + pad(String(format: "%.1f", Double(bytes) / bound / 1e9), 12, left: true)
                             + pad(String(format: "%.0f%%", 100 * bound / perCall), 10, left: true)
                             + batchText)
+                        fflush(nil)  // rows appear as they are measured
                     }
                 }
             }
@@ -174,8 +175,8 @@ struct KernelsBenchmark: ParsableCommand {
     private func sumBytes(_ data: UnsafeRawPointer, _ count: Int, _ pool: KernelThreadPool) {
         let sink = UnsafeMutablePointer<UInt64>.allocate(capacity: 16 * pool.threadCount)
         defer { sink.deallocate() }
-        pool.run { worker, workers in
-            let range = KernelThreadPool.partition(count / 64, worker: worker, of: workers)
+        let lines = count / 64
+        pool.parallelFor(count: lines, grain: max(64, lines / (8 * pool.threadCount))) { range in
             var a = SIMD8<UInt64>(), b = SIMD8<UInt64>()
             var i = range.lowerBound
             while i + 2 <= range.upperBound {
@@ -184,7 +185,7 @@ struct KernelsBenchmark: ParsableCommand {
                 i += 2
             }
             if i < range.upperBound { a &+= data.loadUnaligned(fromByteOffset: 64 * i, as: SIMD8<UInt64>.self) }
-            sink[16 * worker] = (a &+ b).wrappedSum()
+            sink[16 * (range.lowerBound % pool.threadCount)] = (a &+ b).wrappedSum()
         }
     }
 

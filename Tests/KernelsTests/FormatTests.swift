@@ -28,6 +28,14 @@ final class FormatTests: XCTestCase {
         XCTAssertEqual(Half.fromFloat(0.5), 0x3800)
         XCTAssertEqual(Half.fromFloat(65520), 0x7C00)  // rounds to +inf
         XCTAssertEqual(Half.fromFloat(1 + 1.0 / 4096), 0x3C00)  // tie → even
+        var rng = SeededGenerator(seed: 3)
+        let floats = RandomTensor.floats(21, &rng, scale: 100)
+        var halves = [UInt16](repeating: 0, count: 21)
+        halves.withUnsafeMutableBytes { Half.convert(floats, count: 21, into: $0.baseAddress!) }
+        XCTAssertEqual(halves, floats.map(Half.fromFloat))
+        var back = [Float](repeating: .nan, count: 21)
+        halves.withUnsafeBytes { Half.convert($0.baseAddress!, count: 21, into: &back) }
+        XCTAssertEqual(back, halves.map(Half.toFloat))
     }
 
     private func dequantize(_ type: TensorType, _ bytes: [UInt8], columns: Int) -> [Float] {

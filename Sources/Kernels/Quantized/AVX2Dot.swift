@@ -16,7 +16,13 @@ enum AVX2Dot {
     @inline(__always) static func load128(_ p: UnsafeRawPointer) -> __m128i {
         _mm_loadu_si128(p.assumingMemoryBound(to: __m128i.self))
     }
-    @inline(__always) static func hsum(_ v: __m256) -> Float { v.sum() }
+    /// Horizontal sum in a log-depth tree (the generic `sum()` adds the eight lanes serially).
+    @inline(__always) static func hsum(_ v: __m256) -> Float {
+        let x4: __m128 = v.lowHalf + v.highHalf
+        let x2 = _mm_add_ps(x4, _mm_movehl_ps(x4, x4))
+        let x1 = _mm_add_ss(x2, _mm_movehdup_ps(x2))
+        return _mm_cvtss_f32(x1)
+    }
     @inline(__always) static func hsum(_ v: __m256i) -> Int32 {
         unsafeBitCast(v, to: SIMD8<Int32>.self).wrappedSum()
     }
@@ -28,24 +34,27 @@ enum AVX2Dot {
     @inline(__always)
     static func drive(
         _ w: UnsafeRawPointer, _ rowBytes: Int, _ rows: Range<Int>, _ a: UnsafeRawPointer, _ stride: Int,
-        _ n: Int, _ y: UnsafeMutablePointer<Float>, _ outStride: Int,
-        _ body: (_ row: UnsafeRawPointer, _ x: UnsafeRawPointer, _ count: Int, _ out: UnsafeMutablePointer<Float>) -> Void
+        _ scales: UnsafePointer<Float>, _ scaleStride: Int, _ n: Int, _ y: UnsafeMutablePointer<Float>, _ outStride: Int,
+        _ body: (
+            _ row: UnsafeRawPointer, _ x: UnsafeRawPointer, _ xScales: UnsafePointer<Float>, _ count: Int,
+            _ out: UnsafeMutablePointer<Float>
+        ) -> Void
     ) {
         if n == 1 {
-            for r in rows { body(w + r * rowBytes, a, 1, y + r) }
+            for r in rows { body(w + r * rowBytes, a, scales, 1, y + r) }
             return
         }
         for r in rows {
             let row = w + r * rowBytes
             var j = 0
             while j + 4 <= n {
-                body(row, a + j * stride, 4, y + j * outStride + r)
+                body(row, a + j * stride, scales + j * scaleStride, 4, y + j * outStride + r)
                 j += 4
             }
             switch n - j {
-            case 3: body(row, a + j * stride, 3, y + j * outStride + r)
-            case 2: body(row, a + j * stride, 2, y + j * outStride + r)
-            case 1: body(row, a + j * stride, 1, y + j * outStride + r)
+            case 3: body(row, a + j * stride, scales + j * scaleStride, 3, y + j * outStride + r)
+            case 2: body(row, a + j * stride, scales + j * scaleStride, 2, y + j * outStride + r)
+            case 1: body(row, a + j * stride, scales + j * scaleStride, 1, y + j * outStride + r)
             default: break
             }
         }
@@ -55,34 +64,35 @@ enum AVX2Dot {
 
     static func q4_1(
         _ w: UnsafeRawPointer, _ rowBytes: Int, _ rows: Range<Int>, _ a: UnsafeRawPointer, _ stride: Int,
-        _ n: Int, _ blocks: Int, _ y: UnsafeMutablePointer<Float>, _ outStride: Int
+        _ scales: UnsafePointer<Float>, _ scaleStride: Int, _ n: Int, _ blocks: Int,
+        _ y: UnsafeMutablePointer<Float>, _ outStride: Int
     ) {
-        drive(w, rowBytes, rows, a, stride, n, y, outStride) { row, x, count, out in
-            q4_1Body(row, x, stride, count, blocks, out, outStride)
+        drive(w, rowBytes, rows, a, stride, scales, scaleStride, n, y, outStride) { row, x, xScales, count, out in
+            q4_1Body(row, x, stride, xScales, scaleStride, count, blocks, out, outStride)
         }
     }
 
     @inline(__always)
     static func q4_1Body(
-        _ w: UnsafeRawPointer, _ a: UnsafeRawPointer, _ stride: Int, _ n: Int, _ blocks: Int,
-        _ out: UnsafeMutablePointer<Float>, _ outStride: Int
+        _ w: UnsafeRawPointer, _ a: UnsafeRawPointer, _ stride: Int, _ xScales: UnsafePointer<Float>,
+        _ scaleStride: Int, _ n: Int, _ blocks: Int, _ out: UnsafeMutablePointer<Float>, _ outStride: Int
     ) {
         let low = _mm256_set1_epi8(0x0F)
         let ones = _mm256_set1_epi16(1)
         var acc0 = _mm256_setzero_ps(), acc1 = acc0, acc2 = acc0, acc3 = acc0
-        // Lane 1 accumulates Σ m_w·s_x (lane 0 is unused).
+        // Lane 1 accumulates Σ m_w·s_x (lane 0 holds Σ d_w·d_x, unused).
         var min0 = _mm_setzero_ps(), min1 = min0, min2 = min0, min3 = min0
-        @inline(__always) func step(_ wb: UnsafeRawPointer, _ xb: UnsafeRawPointer) {
-            // (d, m) of the weights and (d, s) of the input are adjacent F16 pairs: one
-            // conversion each, one multiply gives (d_w·d_x, m_w·s_x).
-            let weightScales = halfPair(wb)
+        @inline(__always) func step(_ wb: UnsafeRawPointer, _ xb: UnsafeRawPointer, _ sb: UnsafePointer<Float>) {
+            // The weights' (d, m) F16 pair in one conversion; times the input's F32 (d, s) pair
+            // gives (d_w·d_x, m_w·s_x) in one multiply.
+            let weightScales = _mm_cvtph_ps(_mm_cvtsi32_si128(wb.loadUnaligned(as: Int32.self)))
             let raw = load128(wb + 4)
             // Low nibbles are values 0–15, high nibbles 16–31: one 32-byte vector in value order.
             let q = _mm256_and_si256(_mm256_set_m128i(_mm_srli_epi16(raw, 4), raw), low)
             @inline(__always) func row(_ j: Int, _ acc: inout __m256, _ mins: inout __m128) {
-                let x = xb + j * stride
-                let scales = _mm_mul_ps(weightScales, halfPair(x))
-                let s = _mm256_madd_epi16(_mm256_maddubs_epi16(q, load256(x + 4)), ones)
+                let s = _mm256_madd_epi16(_mm256_maddubs_epi16(q, load256(xb + j * stride + 4)), ones)
+                // Reads 4 floats: (d, s) of this block and the next pair (or the padding).
+                let scales = _mm_mul_ps(weightScales, _mm_loadu_ps(sb + j * scaleStride))
                 acc = _mm256_fmadd_ps(_mm256_broadcastss_ps(scales), _mm256_cvtepi32_ps(s), acc)
                 mins = _mm_add_ps(mins, scales)
             }
@@ -92,57 +102,56 @@ enum AVX2Dot {
             if n > 3 { row(3, &acc3, &min3) }
         }
         // Two blocks per iteration halve the loop overhead.
-        var wb = w, xb = a
+        var wb = w, xb = a, sb = xScales
         let pairsEnd = w + 40 * (blocks / 2)
         while wb < pairsEnd {
-            step(wb, xb)
-            step(wb + 20, xb + 36)
+            step(wb, xb, sb)
+            step(wb + 20, xb + 36, sb + 2)
             wb += 40
             xb += 72
+            sb += 4
         }
-        if blocks & 1 != 0 { step(wb, xb) }
+        if blocks & 1 != 0 { step(wb, xb, sb) }
         out[0] = hsum(acc0) + min0[1]
         if n > 1 { out[outStride] = hsum(acc1) + min1[1] }
         if n > 2 { out[2 * outStride] = hsum(acc2) + min2[1] }
         if n > 3 { out[3 * outStride] = hsum(acc3) + min3[1] }
     }
 
-    /// Two adjacent F16 values at `p` as lanes 0 and 1 of a float vector (lanes 2, 3 are 0).
-    @inline(__always) static func halfPair(_ p: UnsafeRawPointer) -> __m128 {
-        _mm_cvtph_ps(_mm_cvtsi32_si128(p.loadUnaligned(as: Int32.self)))
-    }
-
     // MARK: Q4_0 · Q8_0 and Q8_0 · Q8_0
 
     static func q4_0(
         _ w: UnsafeRawPointer, _ rowBytes: Int, _ rows: Range<Int>, _ a: UnsafeRawPointer, _ stride: Int,
-        _ n: Int, _ blocks: Int, _ y: UnsafeMutablePointer<Float>, _ outStride: Int
+        _ scales: UnsafePointer<Float>, _ scaleStride: Int, _ n: Int, _ blocks: Int,
+        _ y: UnsafeMutablePointer<Float>, _ outStride: Int
     ) {
-        drive(w, rowBytes, rows, a, stride, n, y, outStride) { row, x, count, out in
-            signedBody(row, 18, x, stride, count, blocks, out, outStride, nibbles: true)
+        drive(w, rowBytes, rows, a, stride, scales, scaleStride, n, y, outStride) { row, x, xScales, count, out in
+            signedBody(row, 18, x, stride, xScales, scaleStride, count, blocks, out, outStride, nibbles: true)
         }
     }
 
     static func q8_0(
         _ w: UnsafeRawPointer, _ rowBytes: Int, _ rows: Range<Int>, _ a: UnsafeRawPointer, _ stride: Int,
-        _ n: Int, _ blocks: Int, _ y: UnsafeMutablePointer<Float>, _ outStride: Int
+        _ scales: UnsafePointer<Float>, _ scaleStride: Int, _ n: Int, _ blocks: Int,
+        _ y: UnsafeMutablePointer<Float>, _ outStride: Int
     ) {
-        drive(w, rowBytes, rows, a, stride, n, y, outStride) { row, x, count, out in
-            signedBody(row, 34, x, stride, count, blocks, out, outStride, nibbles: false)
+        drive(w, rowBytes, rows, a, stride, scales, scaleStride, n, y, outStride) { row, x, xScales, count, out in
+            signedBody(row, 34, x, stride, xScales, scaleStride, count, blocks, out, outStride, nibbles: false)
         }
     }
 
     @inline(__always)
     static func signedBody(
-        _ w: UnsafeRawPointer, _ blockBytes: Int, _ a: UnsafeRawPointer, _ stride: Int, _ n: Int,
+        _ w: UnsafeRawPointer, _ blockBytes: Int, _ a: UnsafeRawPointer, _ stride: Int,
+        _ xScales: UnsafePointer<Float>, _ scaleStride: Int, _ n: Int,
         _ blocks: Int, _ out: UnsafeMutablePointer<Float>, _ outStride: Int, nibbles: Bool
     ) {
         let low = _mm256_set1_epi8(0x0F)
         let eight = _mm256_set1_epi8(8)
         let ones = _mm256_set1_epi16(1)
         var acc0 = _mm256_setzero_ps(), acc1 = acc0, acc2 = acc0, acc3 = acc0
-        @inline(__always) func step(_ wb: UnsafeRawPointer, _ xBlock: UnsafeRawPointer) {
-            let dw = half(wb, 0)
+        @inline(__always) func step(_ wb: UnsafeRawPointer, _ xBlock: UnsafeRawPointer, _ sb: UnsafePointer<Float>) {
+            let dw = _mm256_set1_ps(half(wb, 0))
             let q: __m256i
             if nibbles {
                 let raw = load128(wb + 2)
@@ -155,22 +164,23 @@ enum AVX2Dot {
                 let xb = xBlock + j * stride
                 let signedX = _mm256_sign_epi8(load256(xb + 2), q)
                 let s = _mm256_madd_epi16(_mm256_maddubs_epi16(absQ, signedX), ones)
-                acc = _mm256_fmadd_ps(_mm256_set1_ps(dw * half(xb, 0)), _mm256_cvtepi32_ps(s), acc)
+                acc = _mm256_fmadd_ps(_mm256_mul_ps(dw, _mm256_set1_ps(sb[j * scaleStride])), _mm256_cvtepi32_ps(s), acc)
             }
             row(0, &acc0)
             if n > 1 { row(1, &acc1) }
             if n > 2 { row(2, &acc2) }
             if n > 3 { row(3, &acc3) }
         }
-        var wb = w, xb = a
+        var wb = w, xb = a, sb = xScales
         let pairsEnd = w + 2 * blockBytes * (blocks / 2)
         while wb < pairsEnd {
-            step(wb, xb)
-            step(wb + blockBytes, xb + 34)
+            step(wb, xb, sb)
+            step(wb + blockBytes, xb + 34, sb + 2)
             wb += 2 * blockBytes
             xb += 68
+            sb += 4
         }
-        if blocks & 1 != 0 { step(wb, xb) }
+        if blocks & 1 != 0 { step(wb, xb, sb) }
         out[0] = hsum(acc0)
         if n > 1 { out[outStride] = hsum(acc1) }
         if n > 2 { out[2 * outStride] = hsum(acc2) }
@@ -181,9 +191,10 @@ enum AVX2Dot {
 
     static func q4_K(
         _ w: UnsafeRawPointer, _ rowBytes: Int, _ rows: Range<Int>, _ a: UnsafeRawPointer, _ stride: Int,
-        _ n: Int, _ blocks: Int, _ y: UnsafeMutablePointer<Float>, _ outStride: Int
+        _ scales: UnsafePointer<Float>, _ scaleStride: Int, _ n: Int, _ blocks: Int,
+        _ y: UnsafeMutablePointer<Float>, _ outStride: Int
     ) {
-        drive(w, rowBytes, rows, a, stride, n, y, outStride) { row, x, count, out in
+        drive(w, rowBytes, rows, a, stride, scales, scaleStride, n, y, outStride) { row, x, xScales, count, out in
             q4_KBody(row, x, stride, count, blocks, out, outStride)
         }
     }
@@ -241,9 +252,10 @@ enum AVX2Dot {
 
     static func q6_K(
         _ w: UnsafeRawPointer, _ rowBytes: Int, _ rows: Range<Int>, _ a: UnsafeRawPointer, _ stride: Int,
-        _ n: Int, _ blocks: Int, _ y: UnsafeMutablePointer<Float>, _ outStride: Int
+        _ scales: UnsafePointer<Float>, _ scaleStride: Int, _ n: Int, _ blocks: Int,
+        _ y: UnsafeMutablePointer<Float>, _ outStride: Int
     ) {
-        drive(w, rowBytes, rows, a, stride, n, y, outStride) { row, x, count, out in
+        drive(w, rowBytes, rows, a, stride, scales, scaleStride, n, y, outStride) { row, x, xScales, count, out in
             q6_KBody(row, x, stride, count, blocks, out, outStride)
         }
     }
@@ -317,18 +329,20 @@ enum AVX2Dot {
 
     static func f32(
         _ w: UnsafeRawPointer, _ rowBytes: Int, _ rows: Range<Int>, _ a: UnsafeRawPointer, _ stride: Int,
-        _ n: Int, _ blocks: Int, _ y: UnsafeMutablePointer<Float>, _ outStride: Int
+        _ scales: UnsafePointer<Float>, _ scaleStride: Int, _ n: Int, _ blocks: Int,
+        _ y: UnsafeMutablePointer<Float>, _ outStride: Int
     ) {
-        drive(w, rowBytes, rows, a, stride, n, y, outStride) { row, x, count, out in
+        drive(w, rowBytes, rows, a, stride, scales, scaleStride, n, y, outStride) { row, x, xScales, count, out in
             floatBody(row, x, stride, count, blocks, out, outStride, f16: false)
         }
     }
 
     static func f16(
         _ w: UnsafeRawPointer, _ rowBytes: Int, _ rows: Range<Int>, _ a: UnsafeRawPointer, _ stride: Int,
-        _ n: Int, _ blocks: Int, _ y: UnsafeMutablePointer<Float>, _ outStride: Int
+        _ scales: UnsafePointer<Float>, _ scaleStride: Int, _ n: Int, _ blocks: Int,
+        _ y: UnsafeMutablePointer<Float>, _ outStride: Int
     ) {
-        drive(w, rowBytes, rows, a, stride, n, y, outStride) { row, x, count, out in
+        drive(w, rowBytes, rows, a, stride, scales, scaleStride, n, y, outStride) { row, x, xScales, count, out in
             floatBody(row, x, stride, count, blocks, out, outStride, f16: true)
         }
     }

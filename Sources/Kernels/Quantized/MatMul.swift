@@ -50,14 +50,14 @@ public enum MatMul {
         let a = activations.data, aStride = activations.rowBytes
         func work(_ range: Range<Int>) {
             // Each weight row meets every input (four at a time) while it is in L1.
-            kernel(w.data, w.rowBytes, range, a, aStride, n, blocks, y, outStride)
+            kernel(w.data, w.rowBytes, range, a, aStride, activations.scales, activations.scaleStride, n, blocks, y, outStride)
         }
-        guard let pool, pool.threadCount > 1, w.rows >= 2 * pool.threadCount else {
+        guard let pool, pool.threadCount > 1, w.rows >= 32 else {
             return work(0..<w.rows)
         }
-        pool.run { worker, workers in
-            // 16-row alignment keeps the two halves' output rows on separate cache lines.
-            work(KernelThreadPool.partition(w.rows, worker: worker, of: workers, alignment: 16))
-        }
+        // About 8 chunks per thread balance the load; 16-row multiples keep the chunks' output
+        // rows on separate cache lines.
+        let grain = max(16, (w.rows / (8 * pool.threadCount) + 15) / 16 * 16)
+        pool.parallelFor(count: w.rows, grain: grain, work)
     }
 }

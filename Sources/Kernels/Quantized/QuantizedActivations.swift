@@ -21,6 +21,13 @@ public final class QuantizedActivations {
     public private(set) var rowBytes = 0
     private var storage: UnsafeMutableRawPointer?
     private var capacity = 0
+    /// Per row and block, the block's scale fields as F32 pairs: (d, s) for Q8_1, (d, 0) for Q8_0
+    /// and Q8_K. Every weight row reads them again, so converting them once here takes the F16
+    /// conversions out of the kernels' inner loops.
+    private var scaleStorage: UnsafeMutablePointer<Float>?
+    private var scaleCapacity = 0
+    /// Floats per row in `scales` (2 per block; 0 for F32).
+    public private(set) var scaleStride = 0
 
     /// An empty scratch; `reserve` or the first `quantize` allocates.
     public init() {}
@@ -33,7 +40,10 @@ public final class QuantizedActivations {
         }
     }
 
-    deinit { storage?.deallocate() }
+    deinit {
+        storage?.deallocate()
+        scaleStorage?.deallocate()
+    }
 
     /// Grows the buffer (if needed) to hold `rows` × `columns` of `type`.
     public func reserve(_ type: TensorType, rows: Int, columns: Int) throws(KernelError) {
@@ -45,6 +55,14 @@ public final class QuantizedActivations {
             // 64-byte alignment keeps the first block of each buffer on a cache line.
             storage = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
             capacity = bytes
+        }
+        let scaleCount = type == .f32 ? 0 : 2 * (columns / type.blockElements) * max(rows, 0)
+        if scaleCount > scaleCapacity {
+            scaleStorage?.deallocate()
+            // 4 floats of padding: the kernels load scale pairs 16 bytes at a time.
+            scaleStorage = UnsafeMutablePointer<Float>.allocate(capacity: scaleCount + 4)
+            (scaleStorage! + scaleCount).initialize(repeating: 0, count: 4)
+            scaleCapacity = scaleCount
         }
     }
 
@@ -61,14 +79,32 @@ public final class QuantizedActivations {
         try reserve(type, rows: rows, columns: columns)
         let rowBytes = try type.rowBytes(columns: columns)
         let stride = rowStride ?? columns
+        let blocks = columns / type.blockElements
+        let scaleStride = type == .f32 ? 0 : 2 * blocks
         for r in 0..<rows {
-            ActivationQuantization.quantizeRow(
-                x + r * stride, columns: columns, as: type, into: storage! + r * rowBytes)
+            let row = storage! + r * rowBytes
+            ActivationQuantization.quantizeRow(x + r * stride, columns: columns, as: type, into: row)
+            if type == .f32 { continue }
+            let scales = scaleStorage! + r * scaleStride
+            for b in 0..<blocks {
+                let block = row + b * type.blockBytes
+                switch type {
+                case .q8_0: (scales[2 * b], scales[2 * b + 1]) = (Half.load(block, 0), 0)
+                case .q8_1: (scales[2 * b], scales[2 * b + 1]) = (Half.load(block, 0), Half.load(block, 2))
+                default: (scales[2 * b], scales[2 * b + 1]) = (block.loadUnaligned(as: Float.self), 0)
+                }
+            }
         }
+        self.scaleStride = scaleStride
         self.type = type
         self.rows = rows
         self.columns = columns
         self.rowBytes = rowBytes
+    }
+
+    /// The rows' block scales as F32 (d, s) pairs, `scaleStride` floats per row.
+    public var scales: UnsafePointer<Float> {
+        UnsafePointer(scaleStorage ?? UnsafeMutablePointer<Float>(bitPattern: 64)!)
     }
 
     /// The stored rows, `rowBytes` apart (valid until the next `quantize`/`reserve`).

@@ -14,10 +14,12 @@ typealias RowDot = (
 ) -> Void
 
 /// A whole product over a range of weight rows: `y[i · outStride + r] = W[r] · x_i` for r in
-/// `rows`, i in 0..<n. One call per worker, so the per-row dispatch costs nothing.
+/// `rows`, i in 0..<n. One call per worker, so the per-row dispatch costs nothing. `scales` are the
+/// inputs' block scales as F32 pairs (`QuantizedActivations.scales`), `scaleStride` floats per input.
 typealias MatrixKernel = (
     _ weights: UnsafeRawPointer, _ rowBytes: Int, _ rows: Range<Int>, _ activations: UnsafeRawPointer,
-    _ activationStride: Int, _ n: Int, _ blocks: Int, _ y: UnsafeMutablePointer<Float>, _ outStride: Int
+    _ activationStride: Int, _ scales: UnsafePointer<Float>, _ scaleStride: Int, _ n: Int, _ blocks: Int,
+    _ y: UnsafeMutablePointer<Float>, _ outStride: Int
 ) -> Void
 
 /// Which implementation of the row kernels to use.
@@ -51,7 +53,7 @@ public enum KernelPath: Sendable, CaseIterable, CustomStringConvertible {
         switch self {
         case .portable:
             let rowDot = portableRowDot(type)
-            return { w, rowBytes, rows, a, stride, n, blocks, y, outStride in
+            return { w, rowBytes, rows, a, stride, _, _, n, blocks, y, outStride in
                 for r in rows {
                     var j = 0
                     while j < n {

@@ -5,32 +5,39 @@ import Darwin
 #endif
 import Synchronization
 
-/// A persistent pool of worker threads that runs one job on all of them at once and returns when
-/// every part is done: the fork–join the matrix products split their rows with.
+/// A persistent pool of worker threads that splits a loop into chunks and runs them in parallel:
+/// the fork–join the matrix products use to split their rows.
 ///
-/// The caller's thread is worker 0, so `KernelThreadPool(threads: 2)` starts one extra thread.
-/// Idle workers spin for a while after a job — back-to-back kernel calls during a
-/// forward pass then start without a system call — and then sleep on a condition variable. A call
-/// allocates nothing.
+/// The caller's thread works too, so `KernelThreadPool(threads: 2)` starts one extra thread.
+/// Chunks are claimed from a shared counter, so a worker that the OS has descheduled (this
+/// machine is shared) costs nothing: the caller takes the remaining chunks, closes the job and
+/// returns without waiting for a worker that never joined. Idle workers spin for a while after a
+/// job — back-to-back kernel calls in a forward pass start without a system call — then sleep on
+/// a condition variable. A call allocates nothing.
+///
+/// Which thread runs a chunk varies, but each index is processed exactly once by the same code,
+/// so results do not depend on the thread count.
 ///
 /// ```swift
 /// let pool = KernelThreadPool(threads: 2)
-/// pool.run { worker, workers in
-///     let rows = KernelThreadPool.partition(576, worker: worker, of: workers)
+/// pool.parallelFor(count: 576, grain: 16) { rows in
 ///     for r in rows { … }
 /// }
 /// ```
-/// `run` is not reentrant and must not be called from two threads at once.
+/// `parallelFor` is not reentrant and must not be called from two threads at once.
 public final class KernelThreadPool: @unchecked Sendable {
-    /// Workers per job, the caller included.
+    /// Threads that work on a job, the caller included.
     public let threadCount: Int
     private let spinLimit: Int
     private let generation = Atomic<Int>(0)
-    private let pending = Atomic<Int>(0)
+    private let open = Atomic<Bool>(false)
+    private let active = Atomic<Int>(0)
+    private let nextChunk = Atomic<Int>(0)
     private let sleepers = Atomic<Int>(0)
     private let stopping = Atomic<Bool>(false)
-    /// The current job, valid while `pending` > 0 (published by the release on `generation`).
+    /// The current job (valid while `open`; published before `open` is set).
     private nonisolated(unsafe) var job: UnsafeRawPointer?
+    private nonisolated(unsafe) var chunkCount = 0
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     private let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
     private var threads: [pthread_t] = []
@@ -48,7 +55,7 @@ public final class KernelThreadPool: @unchecked Sendable {
             var thread = pthread_t()
             let status = pthread_create(&thread, nil, { raw in
                 let context = Unmanaged<WorkerContext>.fromOpaque(raw!).takeRetainedValue()
-                context.pool.workerLoop(index: context.index)
+                context.pool.workerLoop()
                 return nil
             }, context)
             precondition(status == 0, "pthread_create failed: \(status)")
@@ -75,24 +82,42 @@ public final class KernelThreadPool: @unchecked Sendable {
         init(pool: KernelThreadPool, index: Int) { self.pool = pool; self.index = index }
     }
 
-    /// Runs `body(worker, workers)` once on each worker (0..<threadCount) in parallel, the caller
-    /// being worker 0, and returns when all have returned.
-    public func run(_ body: (_ worker: Int, _ workers: Int) -> Void) {
-        if threadCount == 1 { return body(0, 1) }
-        withoutActuallyEscaping(body) { body in
-            withUnsafePointer(to: body) { pointer in
+    /// Calls `body` on consecutive ranges of `0..<count` (each `grain` long except perhaps the
+    /// last), in parallel on the pool's threads, and returns when all have been processed.
+    public func parallelFor(count: Int, grain: Int, _ body: (Range<Int>) -> Void) {
+        guard count > 0 else { return }
+        let grain = max(1, grain)
+        let chunks = (count + grain - 1) / grain
+        if threadCount == 1 || chunks == 1 { return body(0..<count) }
+        withoutActuallyEscaping({ (chunk: Int) in
+            body(chunk * grain..<min(count, (chunk + 1) * grain))
+        }) { runChunk in
+            withUnsafePointer(to: runChunk) { pointer in
                 job = UnsafeRawPointer(pointer)
-                pending.store(threadCount - 1, ordering: .relaxed)
-                // Sequentially consistent on both sides (here and in workerLoop) so that either the
-                // caller sees a sleeper and wakes it, or the sleeper sees the new generation.
+                chunkCount = chunks
+                nextChunk.store(0, ordering: .relaxed)
+                open.store(true, ordering: .sequentiallyConsistent)
+                // Sequentially consistent here and in workerLoop: either the caller sees a
+                // sleeper and wakes it, or the sleeper sees the new generation.
                 generation.add(1, ordering: .sequentiallyConsistent)
                 if sleepers.load(ordering: .sequentiallyConsistent) > 0 {
                     pthread_mutex_lock(mutex)
                     pthread_cond_broadcast(condition)
                     pthread_mutex_unlock(mutex)
                 }
-                pointer.pointee(0, threadCount)
-                while pending.load(ordering: .acquiring) != 0 { Self.pause() }
+                while true {
+                    let chunk = nextChunk.add(1, ordering: .relaxed).oldValue
+                    if chunk >= chunks { break }
+                    pointer.pointee(chunk)
+                }
+                // Close the job; a worker that joined before this point is finishing a chunk
+                // (or about to find none), one that comes later sees it closed and leaves.
+                open.store(false, ordering: .sequentiallyConsistent)
+                var spins = 0
+                while active.load(ordering: .sequentiallyConsistent) != 0 {
+                    spins += 1
+                    if spins > 20_000 { sched_yield() }
+                }
                 job = nil
             }
         }
@@ -108,15 +133,15 @@ public final class KernelThreadPool: @unchecked Sendable {
         return lower..<upper
     }
 
-    private func workerLoop(index: Int) {
-        var seen = generation.load(ordering: .acquiring)
+    private func workerLoop() {
+        // Generation 0 is "no job yet": a worker that starts late must still see job 1.
+        var seen = 0
         while true {
             var spins = 0
             var current = generation.load(ordering: .acquiring)
             while current == seen {
                 if spins < spinLimit {
                     spins += 1
-                    Self.pause()
                     current = generation.load(ordering: .acquiring)
                 } else {
                     sleepers.add(1, ordering: .sequentiallyConsistent)
@@ -132,20 +157,24 @@ public final class KernelThreadPool: @unchecked Sendable {
             }
             seen = current
             if stopping.load(ordering: .acquiring) { return }
-            Self.invoke(job!, index, threadCount)
-            pending.subtract(1, ordering: .releasing)
+            // Join the job only while it is open (see the caller's close in parallelFor).
+            active.add(1, ordering: .sequentiallyConsistent)
+            if open.load(ordering: .sequentiallyConsistent), let job {
+                let chunks = chunkCount
+                while true {
+                    let chunk = nextChunk.add(1, ordering: .relaxed).oldValue
+                    if chunk >= chunks { break }
+                    Self.invoke(job, chunk)
+                }
+            }
+            active.subtract(1, ordering: .sequentiallyConsistent)
         }
     }
 
     /// Out of line so that every retain/release of the job's closure context happens before the
-    /// worker reports completion.
+    /// worker leaves the job.
     @inline(never)
-    private static func invoke(_ job: UnsafeRawPointer, _ worker: Int, _ workers: Int) {
-        job.assumingMemoryBound(to: ((Int, Int) -> Void).self).pointee(worker, workers)
+    private static func invoke(_ job: UnsafeRawPointer, _ chunk: Int) {
+        job.assumingMemoryBound(to: ((Int) -> Void).self).pointee(chunk)
     }
-
-    /// A spin-wait step. (`_mm_pause` is a Clang library builtin that Swift cannot call, so the
-    /// loop re-reads the atomic; on these cores without SMT siblings that costs only power.)
-    @inline(__always)
-    static func pause() {}
 }
