@@ -4,6 +4,14 @@ import Glibc
 // glibc exports it, but the Glibc module only declares it under _GNU_SOURCE.
 @_silgen_name("pthread_getattr_np")
 private func pthreadGetAttributes(_ thread: pthread_t, _ attributes: UnsafeMutablePointer<pthread_attr_t>) -> Int32
+
+/// Per-thread cache of the stack's low end: on the main thread glibc finds it by reading
+/// /proc/self/maps, far too slow to repeat for every validation.
+private let stackLowKey: pthread_key_t = {
+    var key = pthread_key_t()
+    pthread_key_create(&key, nil)
+    return key
+}()
 #elseif canImport(Darwin)
 import Darwin
 #endif
@@ -25,14 +33,19 @@ struct StackBudget {
         start = here
         var low: UInt = 0
         #if canImport(Glibc)
-        var attributes = pthread_attr_t()
-        if pthreadGetAttributes(pthread_self(), &attributes) == 0 {
-            var address: UnsafeMutableRawPointer?
-            var size = 0
-            if pthread_attr_getstack(&attributes, &address, &size) == 0, let address {
-                low = UInt(bitPattern: address)
+        if let cached = pthread_getspecific(stackLowKey) {
+            low = UInt(bitPattern: cached)
+        } else {
+            var attributes = pthread_attr_t()
+            if pthreadGetAttributes(pthread_self(), &attributes) == 0 {
+                var address: UnsafeMutableRawPointer?
+                var size = 0
+                if pthread_attr_getstack(&attributes, &address, &size) == 0, let address {
+                    low = UInt(bitPattern: address)
+                }
+                pthread_attr_destroy(&attributes)
             }
-            pthread_attr_destroy(&attributes)
+            pthread_setspecific(stackLowKey, UnsafeRawPointer(bitPattern: low))
         }
         #elseif canImport(Darwin)
         let top = UInt(bitPattern: pthread_get_stackaddr_np(pthread_self()))
