@@ -56,6 +56,7 @@ private struct EmbeddedLowering {
     }
 
     mutating func encode(_ set: CodePointSet, in ir: inout RegexIR) -> Expr {
+        if set.isEmpty { return RegexIR.nothing }
         if let e = cache[set] { return e }
         let e = encoding(&ir, set)
         cache[set] = e
