@@ -51,13 +51,40 @@ final class RegexEmbeddingTests: XCTestCase {
         XCTAssertFalse(try nl.matches("\"a\\\\c\""))
     }
 
-    func testRefusals() {
-        for p in ["a*^b", "\\bx", "x\\B", "(?:^a)+"] {
+    func testRefusals() throws {
+        for p in ["a*^b", "\\bx", "x\\B", "(?:a?^b)+", "(?:(?=a)|$)+"] {
             XCTAssertThrowsError(try quoted(p, .search), p) { error in
                 XCTAssertEqual((error as? RegexError)?.kind, .unsupported, "\(p): \(error)")
             }
         }
         XCTAssertNoThrow(try quoted("(?:^a|b){2}", .fullMatch))
+        var plus = try quoted("(?:^a)+", .search)
+        XCTAssertTrue(try plus.matches("\"ab\""))
+        XCTAssertFalse(try plus.matches("\"ba\""))
+    }
+
+    func testUnboundedRunsWithStartAnchorsAndTemperedRuns() throws {
+        var anchored = try quoted("^(?:(?:^\\*|[a-z]+)\\.)*[a-z]+$", .search)
+        XCTAssertTrue(try anchored.matches("\"*.example.com\""))
+        XCTAssertTrue(try anchored.matches("\"www.example.com\""))
+        XCTAssertFalse(try anchored.matches("\"a.*.com\""))
+        var tempered = try quoted("^((?!mode)(?!Mode).)*$", .search)
+        XCTAssertTrue(try tempered.matches("\"a modal\""))
+        XCTAssertFalse(try tempered.matches("\"a model\""))
+        XCTAssertFalse(try tempered.matches("\"xMode\""))
+        XCTAssertTrue(try tempered.matches("\"\""))
+        for (p, texts) in [("^(?:(?:^\\*|[a-z]+)\\.)*[a-z]+$", ["*.a", "a.b", "a.*", "*", "*.*.a", ".a"]),
+                           ("^((?!ab).)*$", ["", "a", "ab", "ba", "xxab", "aab", "b a"]),
+                           ("^([^,]+(,|$)){3,}$", ["a,b,c", "a,b,c,", "a,b", "a,,b", "a,b,c,d", ",a,b"]),
+                           ("^(\\/?(\\.{2}|[a-z]*)($|\\/))*$", ["", "/", "a/b", "../a", "a//", "/a.b", "a/.."]),
+                           ("(a|$){3}x?", ["", "a", "aa", "aaa", "x", "ax", "aaax", "aaaa"]),
+                           ("^(?:a|$)+$", ["", "a", "aa", "b"]), ("(?:b|$){2,}", ["", "b", "ab", "bbb", "a"])] {
+            let standalone = try ByteRegex(ecma: p, mode: .search)
+            var embedded = try quoted(p, .search)
+            for t in texts {
+                XCTAssertEqual(try embedded.matches("\"" + t + "\""), try standalone.matches(t), "\(p) on \(t)")
+            }
+        }
     }
 
     /// With the identity encoding, the embedded language between quotes is exactly the

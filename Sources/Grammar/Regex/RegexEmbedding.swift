@@ -12,7 +12,7 @@ extension RegexIR {
     /// ```swift
     /// var ir = RegexIR()
     /// let p = try RegexPattern.parse("^[a-z]+$")
-    /// let body = try ir.add(p, mode: .search) { ir, set in ir.chars(set) }  // identity encoding
+    /// let body = try ir.add(p, mode: .search, encoding: { ir, set in ir.chars(set) })  // identity
     /// let quoted = ir.concat([ir.literal("\""), body, ir.literal("\"")])
     /// ```
     public mutating func add(_ pattern: RegexPattern, mode: RegexMatchMode,
@@ -56,6 +56,7 @@ private struct EmbeddedLowering {
     }
 
     mutating func encode(_ set: CodePointSet, in ir: inout RegexIR) -> Expr {
+        if set.isEmpty { return RegexIR.nothing }
         if let e = cache[set] { return e }
         let e = encoding(&ir, set)
         cache[set] = e
@@ -101,6 +102,9 @@ private struct EmbeddedLowering {
             return try lower(inner, then: k, start: start, in: &ir)
         case .quantified(let inner, let lo, let hi, _):
             guard let hi else {
+                if let e = try unboundedWithStartAnchors(inner, min: lo, then: k, start: start, in: &ir) { return e }
+                if let e = try temperedRun(inner, min: lo, then: k, in: &ir) { return e }
+                if let e = try unboundedWithEndAnchors(inner, min: lo, then: k, in: &ir) { return e }
                 throw RegexError(.unsupported, offset: node.firstLookaheadOffset,
                                  "an assertion or lookahead inside an unbounded quantifier cannot be embedded exactly")
             }
@@ -135,9 +139,73 @@ private struct EmbeddedLowering {
             return ir.and([k, negated ? ir.and([ir.rawNot(a), star]) : a])
         }
     }
+
+    /// `x{lo,}` whose body has `^` but no `$`, lookahead or `\b`, and cannot be empty: the first
+    /// iteration starts in state `start`, every later one after a non-empty iteration (`.no`).
+    private mutating func unboundedWithStartAnchors(_ inner: RegexPattern.Node, min lo: Int, then k: Expr,
+                                                    start: TextStartState, in ir: inout RegexIR) throws(RegexError) -> Expr? {
+        guard !inner.containsLookahead, !inner.containsAssertion(.textEnd), !inner.containsAssertion(.wordBoundary),
+              !inner.containsAssertion(.notWordBoundary), start == .no || !inner.canBeEmpty else { return nil }
+        let first = try lower(inner, then: RegexIR.empty, start: start, in: &ir)
+        let later = try lower(inner, then: RegexIR.empty, start: .no, in: &ir)
+        let run = ir.concat([first, ir.repeat(later, min: max(lo - 1, 0), max: nil), k])
+        return lo == 0 ? ir.or([k, run]) : run
+    }
+
+    /// `x{lo,}` whose body has `$` but no `^`, lookahead or `\b`. `$` ends the text, so either no
+    /// iteration reaches the end (every `$` fails: `X_mid`, then the continuation), or the last
+    /// non-empty iteration ends the text (`X_end`, lowered with the empty continuation) and the
+    /// continuation accepts the empty rest; later iterations are then empty, which also makes up
+    /// the minimum count when the body can match empty at the end.
+    private mutating func unboundedWithEndAnchors(_ inner: RegexPattern.Node, min lo: Int, then k: Expr,
+                                                  in ir: inout RegexIR) throws(RegexError) -> Expr? {
+        guard !inner.containsLookahead, !inner.containsAssertion(.textStart), !inner.containsAssertion(.wordBoundary),
+              !inner.containsAssertion(.notWordBoundary) else { return nil }
+        let mid = try lower(inner.replacingEndAnchors(), then: RegexIR.empty, start: .no, in: &ir)
+        let notAtEnd = ir.concat([ir.repeat(mid, min: lo, max: nil), k])
+        guard ir.isNullable(k) else { return notAtEnd }
+        let end = try lower(inner, then: RegexIR.empty, start: .no, in: &ir)
+        let before = ir.isNullable(end) ? 0 : max(lo - 1, 0)
+        return ir.or([notAtEnd, ir.concat([ir.repeat(mid, min: before, max: nil), end])])
+    }
+
+    /// The tempered run `((?!X)….){n,}` with nothing after it but the end of the embedded text
+    /// (see `RegexIR.temperedStar`): `B{n,} ∩ ¬(Σ*·(Bad ∩ Σ⁺))` over encoded characters.
+    private mutating func temperedRun(_ body: RegexPattern.Node, min lo: Int, then k: Expr,
+                                      in ir: inout RegexIR) throws(RegexError) -> Expr? {
+        guard k == RegexIR.empty else { return nil }
+        var inner = body
+        while case .group(let x, _, _) = inner { inner = x }
+        guard case .concat(let parts) = inner, parts.count >= 2, case .set(let chars) = parts[parts.count - 1] else { return nil }
+        var good: [Expr] = []
+        for p in parts.dropLast() {
+            guard case .lookahead(let a, let negated, _) = p, !a.containsAssertion(.textStart) else { return nil }
+            let la = try lower(a, then: star, start: .maybe, in: &ir)
+            good.append(negated ? ir.and([ir.rawNot(la), star]) : la)
+        }
+        let bad = ir.and([ir.rawNot(ir.and(good)), star])
+        let anyEncoded = encode(.all, in: &ir)
+        let nonEmpty = ir.concat([anyEncoded, star])
+        let run = ir.repeat(encode(chars, in: &ir), min: lo, max: nil)
+        let noBadPosition = ir.and([ir.rawNot(ir.concat([star, ir.and([bad, nonEmpty])])), star])
+        return ir.and([run, noBadPosition])
+    }
 }
 
 extension RegexPattern.Node {
+    /// The node with every `$` replaced by a node that never matches (an empty class).
+    func replacingEndAnchors() -> RegexPattern.Node {
+        switch self {
+        case .assertion(.textEnd): return .set(.empty)
+        case .empty, .set, .assertion: return self
+        case .concat(let xs): return .concat(xs.map { $0.replacingEndAnchors() })
+        case .alternation(let xs): return .alternation(xs.map { $0.replacingEndAnchors() })
+        case .group(let x, let n, let c): return .group(x.replacingEndAnchors(), name: n, capturing: c)
+        case .quantified(let x, let lo, let hi, let lazy): return .quantified(x.replacingEndAnchors(), min: lo, max: hi, lazy: lazy)
+        case .lookahead(let x, let neg, let off): return .lookahead(x.replacingEndAnchors(), negated: neg, offset: off)
+        }
+    }
+
     var hasAssertionOrLookahead: Bool {
         switch self {
         case .empty, .set: return false
