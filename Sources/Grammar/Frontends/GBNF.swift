@@ -236,22 +236,10 @@ private struct GBNFReader {
         guard let c = s.advance() else { throw s.error("unexpected end of the grammar") }
         guard c == "\\" else { return c }
         guard let e = s.advance() else { throw s.error("unexpected end of the grammar after '\\'") }
-        func hex(_ n: Int) throws(GrammarError) -> Unicode.Scalar {
-            var v: UInt32 = 0
-            for _ in 0..<n {
-                guard let h = s.peek(), h.isASCII, let d = UInt32(String(h), radix: 16) else {
-                    throw GrammarError("expected \(n) hex digits after '\\\(e)'", at: at)
-                }
-                v = v * 16 + d
-                s.advance()
-            }
-            guard let u = Unicode.Scalar(v) else { throw GrammarError("\\\(e) escape U+\(String(v, radix: 16, uppercase: true)) is not a Unicode scalar value", at: at) }
-            return u
-        }
         switch e {
-        case "x": return try hex(2)
-        case "u": return try hex(4)
-        case "U": return try hex(8)
+        case "x": return try s.hexScalar(digits: 2, escape: e, at: at)
+        case "u": return try s.hexScalar(digits: 4, escape: e, at: at)
+        case "U": return try s.hexScalar(digits: 8, escape: e, at: at)
         case "t": return "\t"
         case "r": return "\r"
         case "n": return "\n"

@@ -126,18 +126,6 @@ struct LarkLexer {
             guard c == "\\" else { out.append(c); continue }
             let escAt = s.location
             guard let e = s.advance() else { throw GrammarError("unterminated string", at: at) }
-            func hex(_ n: Int) throws(GrammarError) -> Unicode.Scalar {
-                var v: UInt32 = 0
-                for _ in 0..<n {
-                    guard let h = s.peek(), h.isASCII, let d = UInt32(String(h), radix: 16) else {
-                        throw GrammarError("expected \(n) hex digits after '\\\(e)'", at: escAt)
-                    }
-                    v = v * 16 + d
-                    s.advance()
-                }
-                guard let u = Unicode.Scalar(v) else { throw GrammarError("escape U+\(String(v, radix: 16)) is not a Unicode scalar value", at: escAt) }
-                return u
-            }
             switch e {
             case "n": out.append("\n")
             case "t": out.append("\t")
@@ -147,9 +135,9 @@ struct LarkLexer {
             case "a": out.append("\u{07}")
             case "b": out.append("\u{08}")
             case "0": out.append("\u{00}")
-            case "x": out.append(try hex(2))
-            case "u": out.append(try hex(4))
-            case "U": out.append(try hex(8))
+            case "x": out.append(try s.hexScalar(digits: 2, escape: e, at: escAt))
+            case "u": out.append(try s.hexScalar(digits: 4, escape: e, at: escAt))
+            case "U": out.append(try s.hexScalar(digits: 8, escape: e, at: escAt))
             case "\\", "\"", "'": out.append(e)
             default:
                 // Python keeps an unknown escape as written, backslash included.

@@ -47,4 +47,21 @@ struct SourceScanner {
     }
 
     func error(_ message: String) -> GrammarError { GrammarError(message, at: location) }
+
+    /// Reads `count` hex digits after the escape `\\escape` (already consumed) as one scalar value;
+    /// errors are reported at `at`, the escape's place.
+    mutating func hexScalar(digits count: Int, escape: Unicode.Scalar, at: SourceLocation) throws(GrammarError) -> Unicode.Scalar {
+        var v: UInt32 = 0
+        for _ in 0..<count {
+            guard let h = peek(), h.isASCII, let d = UInt32(String(h), radix: 16) else {
+                throw GrammarError("expected \(count) hex digits after '\\\(escape)'", at: at)
+            }
+            v = v * 16 + d
+            advance()
+        }
+        guard let u = Unicode.Scalar(v) else {
+            throw GrammarError("\\\(escape) escape U+\(String(v, radix: 16, uppercase: true)) is not a Unicode scalar value", at: at)
+        }
+        return u
+    }
 }
