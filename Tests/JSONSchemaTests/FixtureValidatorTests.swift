@@ -22,12 +22,16 @@ final class FixtureValidatorTests: XCTestCase {
     func testEveryLabelAgreesWithTheValidator() throws {
         let files = Self.fixtureFiles(under: Self.root)
         XCTAssertGreaterThanOrEqual(files.count, 150, "fixtures missing under \(Self.root.path)")
+        for folder in ["keywords", "llguidance-refusals"] {
+            XCTAssertGreaterThan(Self.fixtureFiles(under: Self.root.appendingPathComponent(folder)).count, 40, "Fixtures/\(folder)")
+        }
         let options = ValidatorOptions(assertFormats: true)
         var perFolder: [String: (files: Int, valid: Int, invalid: Int)] = [:]
         var mismatches: [String] = []
         for url in files {
             let folder = url.deletingLastPathComponent().lastPathComponent
             let name = "\(folder)/\(url.lastPathComponent)"
+            if !url.lastPathComponent.contains("---") { mismatches.append("\(name): name is not <keyword or class>---<case>.json") }
             let document = try JSONParser.parse(try Data(contentsOf: url))
             XCTAssertNotNil(document["description"]?.stringValue, "\(name): no description")
             XCTAssertNotNil(document["meta"], "\(name): no meta")
