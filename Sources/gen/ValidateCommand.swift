@@ -11,7 +11,7 @@ struct ValidateCommand: ParsableCommand {
             Prints each file as valid or invalid, with the instance location (JSON pointer) and the \
             schema keyword location of every error; exits with status 1 if any file is invalid. \
             Formats are asserted unless --annotate-formats. With --bench, FILEs are MaskBench-format \
-            files ({"schema", "tests": [{"data", "valid"}]}) or folders of them, and one JSON line per \
+            files ({"schema", "tests": [{"data", "valid"}]}) or folders of them (searched recursively), and one JSON line per \
             test instance is printed.
             """
     )
@@ -77,12 +77,15 @@ struct ValidateCommand: ParsableCommand {
 
     private func runBench(registry: SchemaRegistry, options: ValidatorOptions) throws {
         var agree = 0, disagree = 0, schemaErrors = 0
-        // A folder stands for its .json files, sorted.
+        // A folder stands for the .json files under it (subfolders included, as in Fixtures/), sorted.
         var paths: [String] = []
         for file in files {
             var isDirectory: ObjCBool = false
             if FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory), isDirectory.boolValue {
-                let names = try FileManager.default.contentsOfDirectory(atPath: file).filter { $0.hasSuffix(".json") }.sorted()
+                guard let walker = FileManager.default.enumerator(atPath: file) else {
+                    throw ValidationError("cannot list the folder \(file)")
+                }
+                let names = walker.compactMap { $0 as? String }.filter { $0.hasSuffix(".json") }.sorted()
                 paths += names.map { file + "/" + $0 }
             } else {
                 paths.append(file)

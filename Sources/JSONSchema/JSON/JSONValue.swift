@@ -104,7 +104,7 @@ public struct JSONObject: Sendable {
     /// The members in source order, duplicates included.
     public private(set) var members: [JSONMember]
     /// Key → index of its last member; only built for larger objects, where a linear scan would cost.
-    private var index: [String: Int]?
+    private var index: [ExactKey: Int]?
 
     private static let indexThreshold = 12
 
@@ -129,15 +129,15 @@ public struct JSONObject: Sendable {
             index = nil
             hasDuplicateKeys = false
             for i in members.indices where !hasDuplicateKeys {
-                for j in 0..<i where members[j].key == members[i].key {
+                for j in 0..<i where members[j].key.exactlyEquals(members[i].key) {
                     hasDuplicateKeys = true
                     break
                 }
             }
             return
         }
-        var map = [String: Int](minimumCapacity: members.count)
-        for (i, m) in members.enumerated() { map[m.key] = i }
+        var map = [ExactKey: Int](minimumCapacity: members.count)
+        for (i, m) in members.enumerated() { map[ExactKey(m.key)] = i }
         index = map
         hasDuplicateKeys = map.count != members.count
     }
@@ -147,7 +147,7 @@ public struct JSONObject: Sendable {
         if !hasDuplicateKeys, self[key] != nil { hasDuplicateKeys = true }
         members.append(JSONMember(key: key, value: value))
         if index != nil {
-            index![key] = members.count - 1
+            index![ExactKey(key)] = members.count - 1
         } else if members.count > Self.indexThreshold {
             rebuildIndex()
         }
@@ -155,8 +155,8 @@ public struct JSONObject: Sendable {
 
     /// The value of the last member named `key`.
     public subscript(key: String) -> JSONValue? {
-        if let index { return index[key].map { members[$0].value } }
-        for m in members.reversed() where m.key == key { return m.value }
+        if let index { return index[ExactKey(key)].map { members[$0].value } }
+        for m in members.reversed() where m.key.exactlyEquals(key) { return m.value }
         return nil
     }
 
@@ -166,16 +166,16 @@ public struct JSONObject: Sendable {
 
     /// Distinct keys in order of first occurrence.
     public var keys: [String] {
-        var seen = Set<String>()
-        return members.compactMap { seen.insert($0.key).inserted ? $0.key : nil }
+        var seen = Set<ExactKey>()
+        return members.compactMap { seen.insert(ExactKey($0.key)).inserted ? $0.key : nil }
     }
 
     /// Keys that occur more than once, in order of their second occurrence.
     public var duplicateKeys: [String] {
         guard hasDuplicateKeys else { return [] }
-        var seen = Set<String>(), reported = Set<String>(), out: [String] = []
-        for m in members where !seen.insert(m.key).inserted {
-            if reported.insert(m.key).inserted { out.append(m.key) }
+        var seen = Set<ExactKey>(), reported = Set<ExactKey>(), out: [String] = []
+        for m in members where !seen.insert(ExactKey(m.key)).inserted {
+            if reported.insert(ExactKey(m.key)).inserted { out.append(m.key) }
         }
         return out
     }

@@ -199,8 +199,8 @@ extension SchemaCompiler {
             }
             let additional = try schema(o, "additionalProperties", c, inPlace: false)
             if named != nil || !patterns.isEmpty || additional != nil {
-                var lookup: [String: Int] = [:]
-                for (k, n) in named ?? [] { lookup[k] = n }
+                var lookup: [ExactKey: Int] = [:]
+                for (k, n) in named ?? [] { lookup[ExactKey(k)] = n }
                 let name = additional != nil ? "additionalProperties" : (named != nil ? "properties" : "patternProperties")
                 out.append((name, .properties(named: lookup, patterns: patterns, additional: additional)))
             }

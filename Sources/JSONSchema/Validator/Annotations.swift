@@ -2,7 +2,7 @@
 /// `unevaluatedItems` (JSON Schema Core 2020-12 §11): property names, a prefix of items, single
 /// items (from `contains`), or everything.
 struct Annotations {
-    var properties: Set<String> = []
+    var properties: Set<ExactKey> = []
     var allProperties = false
     var itemPrefix = 0
     var allItems = false
@@ -16,6 +16,6 @@ struct Annotations {
         }
     }
 
-    func hasProperty(_ name: String) -> Bool { allProperties || properties.contains(name) }
+    func hasProperty(_ name: String) -> Bool { allProperties || properties.contains(ExactKey(name)) }
     func hasItem(_ index: Int) -> Bool { allItems || index < itemPrefix || items.contains(index) }
 }

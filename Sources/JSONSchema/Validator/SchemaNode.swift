@@ -56,7 +56,7 @@ enum Keyword: Sendable {
     case propertyNames(Int)
     /// `properties`, `patternProperties` and `additionalProperties` together: additional means
     /// "matched by neither of the other two in this schema".
-    case properties(named: [String: Int], patterns: [(ECMARegex, Int)], additional: Int?)
+    case properties(named: [ExactKey: Int], patterns: [(ECMARegex, Int)], additional: Int?)
     /// `prefixItems` (or array-form `items`) then the schema for the rest (`items` / `additionalItems`).
     case items(prefix: [Int], rest: Int?)
     case ref(Int)

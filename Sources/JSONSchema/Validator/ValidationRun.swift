@@ -297,7 +297,7 @@ struct ValidationRun {
         var evaluated: [String] = []
         for m in o.uniqueMembers {
             var matched = false
-            if let sub = named[m.key] {
+            if let sub = named[ExactKey(m.key)] {
                 matched = true
                 if !evaluateChild(sub, m.value, m.key) {
                     valid = false
@@ -327,7 +327,7 @@ struct ValidationRun {
             if matched && ann != nil { evaluated.append(m.key) }
         }
         if valid, ann != nil {
-            if additional != nil { ann!.allProperties = true } else { ann!.properties.formUnion(evaluated) }
+            if additional != nil { ann!.allProperties = true } else { ann!.properties.formUnion(evaluated.lazy.map(ExactKey.init)) }
         }
         return valid
     }
