@@ -23,10 +23,13 @@ public struct JSONPointer: Sendable, Hashable, CustomStringConvertible {
     /// Parses the string form: empty, or `/`-separated tokens with `~0` and `~1` escapes.
     public init(parsing text: String) throws(SyntaxError) {
         if text.isEmpty { tokens = []; return }
-        guard text.hasPrefix("/") else { throw SyntaxError(pointer: text, reason: "must be empty or start with '/'") }
+        // Code points, not Characters: a combining mark after '/' or '~' must not merge with it
+        // (RFC 6901 is defined over code points).
+        let scalars = text.unicodeScalars
+        guard scalars.first == "/" else { throw SyntaxError(pointer: text, reason: "must be empty or start with '/'") }
         var out: [String] = []
-        for raw in text.dropFirst().split(separator: "/", omittingEmptySubsequences: false) {
-            var token = ""
+        for raw in scalars.dropFirst().split(separator: "/", omittingEmptySubsequences: false) {
+            var token = String.UnicodeScalarView()
             var it = raw.makeIterator()
             while let c = it.next() {
                 if c == "~" {
@@ -39,7 +42,7 @@ public struct JSONPointer: Sendable, Hashable, CustomStringConvertible {
                     token.append(c)
                 }
             }
-            out.append(token)
+            out.append(String(token))
         }
         tokens = out
     }

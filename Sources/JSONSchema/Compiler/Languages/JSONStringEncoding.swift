@@ -1,0 +1,110 @@
+import Grammar
+
+/// Every JSON spelling (RFC 8259 §7) of one code point from a set: raw UTF-8 where JSON allows it,
+/// the short escapes, `\uXXXX` in either hex case, and surrogate pairs for supplementary code points.
+///
+/// Lone surrogates are never produced: they do not decode to a Unicode scalar, and the validator's
+/// strings are Unicode scalars.
+///
+/// ```swift
+/// var ir = RegexIR()
+/// let e = JSONStringEncoding.encode(&ir, CodePointSet(0x41))   // A | \u0041
+/// ```
+public enum JSONStringEncoding {
+    static let surrogates = CodePointSet(ranges: [0xD800...0xDFFF])
+    /// Code points JSON lets appear unescaped: not a control, `"` or `\`.
+    static let rawAllowed = CodePointSet(ranges: [0x20...0x21, 0x23...0x5B, 0x5D...0x10FFFF]).subtracting(surrogates)
+    static let shortEscapes: [(UInt32, UInt8)] = [
+        (0x22, UInt8(ascii: "\"")), (0x5C, UInt8(ascii: "\\")), (0x2F, UInt8(ascii: "/")), (0x08, UInt8(ascii: "b")),
+        (0x0C, UInt8(ascii: "f")), (0x0A, UInt8(ascii: "n")), (0x0D, UInt8(ascii: "r")), (0x09, UInt8(ascii: "t")),
+    ]
+
+    /// The encoding hook for `RegexIR.add(_:mode:encoding:)`.
+    public static func encode(_ ir: inout RegexIR, _ set: CodePointSet) -> RegexIR.Expr {
+        var alts: [RegexIR.Expr] = []
+        let raw = set.intersection(rawAllowed)
+        if !raw.isEmpty { alts.append(ir.chars(raw)) }
+        var shorts = ByteSet()
+        for (cp, b) in shortEscapes where set.contains(cp) { shorts.insert(b) }
+        if !shorts.isEmpty { alts.append(ir.concat(ir.literal("\\"), ir.bytes(shorts))) }
+        let bmp = set.intersection(CodePointSet(ranges: [0...0xFFFF])).subtracting(surrogates)
+        if !bmp.isEmpty { alts.append(ir.concat(ir.literal("\\u"), hex(&ir, bmp, base: 0, digits: 4))) }
+        let astral = set.intersection(CodePointSet(ranges: [0x10000...0x10FFFF]))
+        if !astral.isEmpty { alts.append(surrogatePairs(&ir, astral)) }
+        return ir.or(alts)
+    }
+
+    /// One hex digit of value `v`, either case.
+    static func hexDigit(_ ir: inout RegexIR, _ range: ClosedRange<UInt32>) -> RegexIR.Expr {
+        var s = ByteSet()
+        for v in range {
+            if v < 10 { s.insert(UInt8(48 + v)) } else { s.insert(UInt8(55 + v)); s.insert(UInt8(87 + v)) }
+        }
+        return ir.bytes(s)
+    }
+
+    /// `digits` hex digits whose value (plus `base`) is in `set`; a trie over digit values.
+    static func hex(_ ir: inout RegexIR, _ set: CodePointSet, base: UInt32, digits: Int) -> RegexIR.Expr {
+        let span: UInt32 = 1 << (4 * UInt32(digits))
+        let window = CodePointSet(ranges: [base...(base + span - 1)])
+        let inside = set.intersection(window)
+        if inside.isEmpty { return RegexIR.nothing }
+        if inside == window { return ir.repeat(hexDigit(&ir, 0...15), min: digits, max: digits) }
+        let sub = span >> 4
+        var alts: [RegexIR.Expr] = []
+        var v: UInt32 = 0
+        while v < 16 {
+            // Group consecutive digit values whose sub-windows are entirely inside the set.
+            let lo = base + v * sub
+            if inside.intersection(CodePointSet(ranges: [lo...(lo + sub - 1)])) == CodePointSet(ranges: [lo...(lo + sub - 1)]) {
+                var w = v
+                while w + 1 < 16, inside.intersection(CodePointSet(ranges: [(base + (w + 1) * sub)...(base + (w + 2) * sub - 1)]))
+                        == CodePointSet(ranges: [(base + (w + 1) * sub)...(base + (w + 2) * sub - 1)]) { w += 1 }
+                alts.append(ir.concat(hexDigit(&ir, v...w), ir.repeat(hexDigit(&ir, 0...15), min: digits - 1, max: digits - 1)))
+                v = w + 1
+                continue
+            }
+            let rest = hex(&ir, inside, base: lo, digits: digits - 1)
+            if rest != RegexIR.nothing { alts.append(ir.concat(hexDigit(&ir, v...v), rest)) }
+            v += 1
+        }
+        return ir.or(alts)
+    }
+
+    /// `\uD8xx\uDCxx` pairs for supplementary code points, one alternative per high-surrogate run.
+    static func surrogatePairs(_ ir: inout RegexIR, _ set: CodePointSet) -> RegexIR.Expr {
+        var alts: [RegexIR.Expr] = []
+        for r in set.ranges {
+            var cp = r.lowerBound
+            while cp <= r.upperBound {
+                let high = 0xD800 + ((cp - 0x10000) >> 10)
+                let blockStart = 0x10000 + ((high - 0xD800) << 10)
+                let blockEnd = blockStart + 0x3FF
+                if cp == blockStart && r.upperBound >= blockEnd {
+                    // Whole blocks: any low surrogate.
+                    let lastHigh = 0xD800 + ((min(r.upperBound + 1, 0x110000) - 0x10000) >> 10) - 1
+                    let highs = hex(&ir, CodePointSet(ranges: [high...lastHigh]), base: 0, digits: 4)
+                    let lows = hex(&ir, CodePointSet(ranges: [0xDC00...0xDFFF]), base: 0, digits: 4)
+                    alts.append(ir.concat([ir.literal("\\u"), highs, ir.literal("\\u"), lows]))
+                    cp = 0x10000 + ((lastHigh + 1 - 0xD800) << 10)
+                } else {
+                    let end = min(r.upperBound, blockEnd)
+                    let lowLo = 0xDC00 + (cp - blockStart), lowHi = 0xDC00 + (end - blockStart)
+                    let highs = hex(&ir, CodePointSet(high), base: 0, digits: 4)
+                    let lows = hex(&ir, CodePointSet(ranges: [lowLo...lowHi]), base: 0, digits: 4)
+                    alts.append(ir.concat([ir.literal("\\u"), highs, ir.literal("\\u"), lows]))
+                    cp = end + 1
+                }
+                if cp == 0 { break }
+            }
+        }
+        return ir.or(alts)
+    }
+
+    /// Every spelling of exactly `text`, without the quotes.
+    public static func literal(_ ir: inout RegexIR, _ text: String) -> RegexIR.Expr {
+        var parts: [RegexIR.Expr] = []
+        for s in text.unicodeScalars { parts.append(encode(&ir, CodePointSet(s.value))) }
+        return ir.concat(parts)
+    }
+}
