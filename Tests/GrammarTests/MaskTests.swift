@@ -8,7 +8,7 @@ import Decoder
 /// are all accepted (and, for end-of-generation ids, exactly when the matcher accepts).
 ///
 /// Debug-build cost is dominated by brute force over the whole vocabulary, so the shipped grammars
-/// use two states each on SmolLM2 and one state per other vocabulary; random small grammars use a
+/// use one state each on SmolLM2 (two for lark.lark) and one json.gbnf state per other vocabulary; random small grammars use a
 /// tiny vocabulary and many states.
 final class MaskTests: XCTestCase {
     static func modelPath() -> String? {
@@ -32,7 +32,7 @@ final class MaskTests: XCTestCase {
     /// Compares mask and brute force at `states` random reachable states; returns states checked.
     @discardableResult
     static func check(_ grammar: CompiledGrammar, _ vocab: Vocabulary, trie: TokenTrie, states: Int, seed: UInt64,
-                      maxWalk: Int = 40, name: String, file: StaticString = #filePath, line: UInt = #line) throws -> Int {
+                      maxWalk: Int = 40, walkBytes: [UInt8] = Array(0...255), name: String, file: StaticString = #filePath, line: UInt = #line) throws -> Int {
         var rng = SplitMix64(seed: seed)
         var checked = 0
         var mask = [UInt32](repeating: 0, count: (vocab.count + 31) / 32 + 1)
@@ -42,8 +42,8 @@ final class MaskTests: XCTestCase {
             var walked: [UInt8] = []
             for _ in 0..<steps {
                 var viable: [UInt8] = []
-                for b in 0...255 where try m.acceptBytes([UInt8(b)]) {
-                    viable.append(UInt8(b)); m.rollback(tokens: 1)
+                for b in walkBytes where try m.parser.push(b) {
+                    viable.append(b); m.parser.pop(1)
                 }
                 guard let b = viable.randomElement(using: &rng) else { break }
                 XCTAssertTrue(try m.acceptBytes([b]))
@@ -60,9 +60,9 @@ final class MaskTests: XCTestCase {
                     var ok = true
                     var pushed = 0
                     for b in vocab.bytes(of: id) {
-                        if try brute.acceptBytes([b]) { pushed += 1 } else { ok = false; break }
+                        if try brute.parser.push(b) { pushed += 1 } else { ok = false; break }
                     }
-                    brute.rollback(tokens: pushed)
+                    brute.parser.pop(pushed)
                     allowed = ok
                 } else {
                     allowed = false
@@ -86,9 +86,9 @@ final class MaskTests: XCTestCase {
         var total = 0
         for url in SharedData.files("grammars/gbnf", suffix: ".gbnf") {
             let g = try GrammarCompiler.compile(GBNF.parse(String(contentsOf: url, encoding: .utf8)))
-            total += try Self.check(g, vocab, trie: trie, states: 2, seed: 7, name: url.lastPathComponent)
+            total += try Self.check(g, vocab, trie: trie, states: 1, seed: 7, name: url.lastPathComponent)
         }
-        XCTAssertGreaterThanOrEqual(total, 16)
+        XCTAssertGreaterThanOrEqual(total, 8)
     }
 
     func testLarkGrammarOnSmolLM2() throws {
@@ -124,16 +124,17 @@ final class MaskTests: XCTestCase {
         let trie = TokenTrie(vocab)
         var rng = SplitMix64(seed: 42)
         var grammars = 0
-        for gi in 0..<60 {
+        for gi in 0..<40 {
             let src = Self.randomGrammar(&rng)
             let ir: GrammarIR
             do { ir = try GBNF.parse(src) } catch { continue }
             let g: CompiledGrammar
             do { g = try GrammarCompiler.compile(ir) } catch { continue }
             grammars += 1
-            try Self.check(g, vocab, trie: trie, states: 8, seed: UInt64(gi), maxWalk: 12, name: src)
+            try Self.check(g, vocab, trie: trie, states: 6, seed: UInt64(gi), maxWalk: 12,
+                           walkBytes: Array("abcxé".utf8), name: src)
         }
-        XCTAssertGreaterThan(grammars, 30)
+        XCTAssertGreaterThan(grammars, 20)
     }
 
     static func randomGrammar(_ rng: inout SplitMix64) -> String {

@@ -80,11 +80,14 @@ public struct EarleyParser {
         let newRow = k + 1
         let itemsFrom = items.count
         let activesFrom = actives.count
-        activeSeen.removeAll(keepingCapacity: true)
-        itemSeen.removeAll(keepingCapacity: true)
         completions.removeAll(keepingCapacity: true)
         var i = activeStart[k]
         let end = activeStart[k + 1]
+        // One lexeme in progress (the common case inside a long lexeme): no duplicates possible.
+        let dedupe = end - i > 1
+        // Sets are cleared only when used: clearing costs their capacity, and most bytes inside a
+        // lexeme (and most refused bytes) never touch them.
+        if dedupe && !activeSeen.isEmpty { activeSeen.removeAll(keepingCapacity: true) }
         while i < end {
             let a = actives[i]
             i += 1
@@ -98,9 +101,10 @@ public struct EarleyParser {
                 throw GrammarError("lexeme '\(grammar.lexemes[l].name)': \(error)")
             }
             let b = Active(lexeme: a.lexeme, state: s, origin: a.origin)
-            if activeSeen.insert(b).inserted { actives.append(b) }
+            if !dedupe || activeSeen.insert(b).inserted { actives.append(b) }
             if dfas[l].isAccepting(s) { completions.append((a.lexeme, a.origin)) }
         }
+        if !completions.isEmpty && !itemSeen.isEmpty { itemSeen.removeAll(keepingCapacity: true) }
         for (l, o) in completions {
             let from = itemStart[Int(o)], to = itemStart[Int(o) + 1]
             if grammar.lexemes[Int(l)].isIgnored {
@@ -213,7 +217,8 @@ public struct EarleyParser {
         } catch {
             throw GrammarError("lexeme '\(grammar.lexemes[Int(l)].name)': \(error)")
         }
-        let a = Active(lexeme: l, state: s, origin: Int32(row))
-        if activeSeen.insert(a).inserted { actives.append(a) }
+        // Unique without a set: advanced lexemes have origins before `row`, `started` holds each
+        // rule lexeme once, and ignored lexemes never stand in rules.
+        actives.append(Active(lexeme: l, state: s, origin: Int32(row)))
     }
 }
