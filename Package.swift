@@ -48,7 +48,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels"]),
-        .testTarget(name: "GrammarTests", dependencies: ["Grammar", "CPCRE2"]),
+        .testTarget(name: "GrammarTests", dependencies: ["Grammar", "CPCRE2", "Decoder"]),
         .testTarget(name: "JSONSchemaTests", dependencies: ["JSONSchema", "Grammar"]),
         .testTarget(name: "DecoderTests", dependencies: ["Decoder", "Kernels"]),
         .testTarget(name: "genTests", dependencies: ["gen"]),

@@ -15,19 +15,52 @@ struct CheckCommand: ParsableCommand {
 
             Example:
               printf '2026-11-25\\n2026-13-01\\n' | gen check --regex '\\d{4}-(0[1-9]|1[0-2])-\\d{2}'
+              gen check --grammar json.gbnf --file instance.json
             """
     )
 
     @Option(name: .long, help: ArgumentHelp("An ECMA-262 regular expression the whole text must match.", valueName: "pattern"))
-    var regex: String
+    var regex: String?
+
+    @Option(name: .long, help: ArgumentHelp("A GBNF grammar file (start rule 'root').", valueName: "path"))
+    var grammar: String?
+
+    @Option(name: .long, help: ArgumentHelp("A Lark grammar file (start rule 'start'; %import reads beside it).", valueName: "path"))
+    var lark: String?
+
+    func validate() throws {
+        let given = [regex != nil, grammar != nil, lark != nil].filter { $0 }.count
+        guard given == 1 else { throw ValidationError("give exactly one of --regex, --grammar, --lark") }
+    }
+
+    /// The grammar judge for --grammar / --lark.
+    static func loadGrammar(gbnf: String?, lark: String?) throws -> CompiledGrammar {
+        let path = gbnf ?? lark!
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw GrammarError("cannot read \(path)")
+        }
+        let text = String(decoding: data, as: UTF8.self)
+        if gbnf != nil { return try GrammarCompiler.compile(GBNF.parse(text)) }
+        let dir = (path as NSString).deletingLastPathComponent
+        let ir = try Lark.parse(text) { name in
+            FileManager.default.contents(atPath: (dir as NSString).appendingPathComponent(name + ".lark"))
+                .map { String(decoding: $0, as: UTF8.self) }
+        }
+        return try GrammarCompiler.compile(ir)
+    }
 
     @Option(name: .long, help: ArgumentHelp("Check this file as one text (repeatable); without it, stdin lines.", valueName: "path"))
     var file: [String] = []
 
     func run() throws {
-        var dfa: ByteDFA
+        var dfa: ByteDFA? = nil
+        var parser: EarleyParser? = nil
         do {
-            dfa = try ByteDFA(ecma: regex, mode: .fullMatch)
+            if let regex {
+                dfa = try ByteDFA(ecma: regex, mode: .fullMatch)
+            } else {
+                parser = try EarleyParser(Self.loadGrammar(gbnf: grammar, lark: lark))
+            }
         } catch {
             FileHandle.standardError.write(Data("gen check: \(error)\n".utf8))
             throw ExitCode(2)
@@ -35,7 +68,14 @@ struct CheckCommand: ParsableCommand {
         var output = BufferedOutput()
         func judge(_ bytes: some Sequence<UInt8>) throws {
             do {
-                output.write(try dfa.matches(bytes) ? "accept\n" : "reject\n")
+                let ok: Bool
+                if dfa != nil {
+                    ok = try dfa!.matches(bytes)
+                } else {
+                    var p = parser!
+                    ok = try p.push(bytes: bytes) && p.isAccepting
+                }
+                output.write(ok ? "accept\n" : "reject\n")
             } catch {
                 output.flush()
                 FileHandle.standardError.write(Data("gen check: \(error)\n".utf8))

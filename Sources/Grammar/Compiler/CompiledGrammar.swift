@@ -1,0 +1,68 @@
+/// A grammar ready for matching: lexemes as byte automata and rules as flat production arrays.
+///
+/// Immutable and `Sendable`: compile once, share across sequences; each sequence owns an
+/// `EarleyParser` (or a `Matcher`) that keeps its own lazily extended copies of the automata.
+///
+/// ```swift
+/// let g = try GrammarCompiler.compile(GBNF.parse(#"root ::= "a" [0-9]+"#))
+/// var p = EarleyParser(g)
+/// try p.push(bytes: Array("a12".utf8))   // true
+/// p.isAccepting                          // true
+/// ```
+public struct CompiledGrammar: Sendable {
+    /// One regular sub-language matched by the scanner as a unit.
+    public struct Lexeme: Sendable {
+        /// Where it came from (a terminal name, or the expression's text).
+        public var name: String
+        /// The automaton in its initial, unexplored form.
+        public var dfa: ByteDFA
+        /// Matches the empty string (the parser may then skip it).
+        public var isNullable: Bool
+        /// A Lark `%ignore` terminal: may stand between any two lexemes.
+        public var isIgnored: Bool
+    }
+
+    /// The lexemes; a lexeme id indexes this array.
+    public let lexemes: [Lexeme]
+    /// Productions, flattened: each is its symbols followed by `Symbol.end`. A symbol is a
+    /// nonterminal (≥ 0), `end` (-1) or a lexeme `l` encoded as `-2 - l`. An Earley "dotted rule"
+    /// is an index into this array.
+    public let symbols: [Int32]
+    /// For every index of `symbols`, the nonterminal whose production it belongs to.
+    public let lhsAt: [Int32]
+    /// `productionStarts[productionOffsets[n] ..< productionOffsets[n+1]]`: where nonterminal
+    /// `n`'s productions begin in `symbols`.
+    public let productionOffsets: [Int32]
+    public let productionStarts: [Int32]
+    /// Nonterminals deriving the empty string.
+    public let nullable: [Bool]
+    /// Names of nonterminals (rules and helpers), for messages.
+    public let nonterminalNames: [String]
+    /// Ignored lexemes' ids.
+    public let ignoredLexemes: [Int32]
+    /// The augmented start production `S' → S`: starts at index 0 of `symbols`; accepted when the
+    /// dot reaches index 1 with origin 0.
+    public let startNonterminal: Int32
+
+    /// The `end` marker in `symbols`.
+    public static let end: Int32 = -1
+
+    @inlinable
+    public static func lexemeSymbol(_ lexeme: Int32) -> Int32 { -2 - lexeme }
+
+    init(lexemes: [Lexeme], symbols: [Int32], lhsAt: [Int32], productionOffsets: [Int32],
+         productionStarts: [Int32], nullable: [Bool], nonterminalNames: [String], startNonterminal: Int32) {
+        self.lexemes = lexemes
+        self.symbols = symbols
+        self.lhsAt = lhsAt
+        self.productionOffsets = productionOffsets
+        self.productionStarts = productionStarts
+        self.nullable = nullable
+        self.nonterminalNames = nonterminalNames
+        self.ignoredLexemes = lexemes.indices.filter { lexemes[$0].isIgnored }.map { Int32($0) }
+        self.startNonterminal = startNonterminal
+    }
+
+    /// Number of productions (including the augmented start production).
+    public var productionCount: Int { productionStarts.count }
+}

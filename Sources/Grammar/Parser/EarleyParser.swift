@@ -1,0 +1,224 @@
+/// A byte-level Earley recognizer over a `CompiledGrammar`, with rows as a stack.
+///
+/// One row per byte consumed. A row holds (a) Earley items `(dotted rule, origin)`, present only
+/// where some lexeme ended (or at the start), and (b) the lexemes in progress, each
+/// `(lexeme, DFA state, origin row)`. Reading a byte advances every lexeme in progress by one DFA
+/// transition (a cached table lookup once warmed); a lexeme whose state accepts is completed —
+/// the items of its origin row waiting for it advance into the new row — *and* keeps running
+/// (non-greedy: every split counts). Predictions and completions use Aycock & Horspool's
+/// nullable handling ("Practical Earley Parsing", 2002, §3): predicting a nullable nonterminal
+/// also advances over it, so completions of empty spans are never needed.
+///
+/// A push is refused (and leaves no trace) when no continuation of the new prefix can be
+/// accepted: every production is productive after compilation, so a prefix is viable exactly
+/// when some lexeme in progress can still reach an accepting state, or the start rule is complete.
+///
+/// ```swift
+/// var p = EarleyParser(try GrammarCompiler.compile(GBNF.parse(#"root ::= "(" root ")" | """#)))
+/// try p.push(bytes: Array("(()".utf8))   // true
+/// p.isAccepting                          // false
+/// try p.push(0x29)                        // true: "(())"
+/// p.pop(4)
+/// ```
+public struct EarleyParser {
+    /// Per-step work limits; exceeding one is a `GrammarError`.
+    public struct Limits: Sendable, Hashable {
+        /// Items in one row.
+        public var maxItemsPerRow: Int
+        /// Lexemes in progress in one row.
+        public var maxLexemesPerRow: Int
+        public init(maxItemsPerRow: Int = 200_000, maxLexemesPerRow: Int = 200_000) {
+            self.maxItemsPerRow = maxItemsPerRow
+            self.maxLexemesPerRow = maxLexemesPerRow
+        }
+    }
+
+    @usableFromInline
+    struct Active: Hashable {
+        var lexeme: Int32
+        var state: Int32
+        var origin: Int32
+    }
+
+    public let grammar: CompiledGrammar
+    public let limits: Limits
+    /// The lexeme automata, extended lazily as bytes are read (copy-on-write across forks).
+    var dfas: [ByteDFA]
+    /// Items as `dot << 32 | origin`.
+    var items: [UInt64] = []
+    var itemStart: [Int] = [0]
+    var actives: [Active] = []
+    var activeStart: [Int] = [0]
+    var accepting: [Bool] = []
+    // Scratch, reused between steps.
+    var itemSeen: Set<UInt64> = []
+    var activeSeen: Set<Active> = []
+    var completions: [(Int32, Int32)] = []
+    var started: Set<Int32> = []
+
+    /// A parser at the start of the text.
+    public init(_ grammar: CompiledGrammar, limits: Limits = Limits()) throws(GrammarError) {
+        self.grammar = grammar
+        self.limits = limits
+        self.dfas = grammar.lexemes.map(\.dfa)
+        itemSeen.reserveCapacity(64)
+        // Row 0: the augmented start item. A compiled grammar is productive, so row 0 is viable.
+        items.append(0)
+        itemSeen.insert(0)
+        _ = try finishRow(row: 0, itemsFrom: 0, activesFrom: 0)
+    }
+
+    /// Bytes consumed so far.
+    public var byteCount: Int { itemStart.count - 2 }
+
+    /// True when the bytes consumed so far form a sentence of the grammar.
+    public var isAccepting: Bool { accepting[byteCount] }
+
+    /// Reads one byte; returns false (and changes nothing) when no sentence has the new prefix.
+    public mutating func push(_ byte: UInt8) throws(GrammarError) -> Bool {
+        let k = byteCount
+        let newRow = k + 1
+        let itemsFrom = items.count
+        let activesFrom = actives.count
+        completions.removeAll(keepingCapacity: true)
+        var i = activeStart[k]
+        let end = activeStart[k + 1]
+        // One lexeme in progress (the common case inside a long lexeme): no duplicates possible.
+        let dedupe = end - i > 1
+        // Sets are cleared only when used: clearing costs their capacity, and most bytes inside a
+        // lexeme (and most refused bytes) never touch them.
+        if dedupe && !activeSeen.isEmpty { activeSeen.removeAll(keepingCapacity: true) }
+        while i < end {
+            let a = actives[i]
+            i += 1
+            let l = Int(a.lexeme)
+            let s: Int32
+            do {
+                if let t = dfas[l].cachedNext(a.state, byte) { s = t } else { s = try dfas[l].next(a.state, byte) }
+                if s == ByteDFA.deadState { continue }
+                if try dfas[l].isDead(s) { continue }
+            } catch {
+                throw GrammarError("lexeme '\(grammar.lexemes[l].name)': \(error)")
+            }
+            let b = Active(lexeme: a.lexeme, state: s, origin: a.origin)
+            if !dedupe || activeSeen.insert(b).inserted { actives.append(b) }
+            if dfas[l].isAccepting(s) { completions.append((a.lexeme, a.origin)) }
+        }
+        if !completions.isEmpty && !itemSeen.isEmpty { itemSeen.removeAll(keepingCapacity: true) }
+        for (l, o) in completions {
+            let from = itemStart[Int(o)], to = itemStart[Int(o) + 1]
+            if grammar.lexemes[Int(l)].isIgnored {
+                for j in from..<to { addItem(items[j]) }
+            } else {
+                let sym = CompiledGrammar.lexemeSymbol(l)
+                for j in from..<to {
+                    let it = items[j]
+                    if grammar.symbols[Int(it >> 32)] == sym { addItem(it + (1 << 32)) }
+                }
+            }
+        }
+        let ok: Bool
+        do { ok = try finishRow(row: newRow, itemsFrom: itemsFrom, activesFrom: activesFrom) } catch {
+            items.removeSubrange(itemsFrom...)
+            actives.removeSubrange(activesFrom...)
+            throw error
+        }
+        if !ok {
+            items.removeSubrange(itemsFrom...)
+            actives.removeSubrange(activesFrom...)
+        }
+        return ok
+    }
+
+    /// Reads `bytes`; on refusal, rolls back to where it started and returns false.
+    public mutating func push(bytes: some Sequence<UInt8>) throws(GrammarError) -> Bool {
+        let start = byteCount
+        for b in bytes where !(try push(b)) {
+            pop(byteCount - start)
+            return false
+        }
+        return true
+    }
+
+    /// Forgets the last `count` bytes.
+    public mutating func pop(_ count: Int) {
+        precondition(count >= 0 && count <= byteCount, "pop(\(count)) with \(byteCount) bytes consumed")
+        if count == 0 { return }
+        let row = byteCount - count
+        itemStart.removeSubrange((row + 2)...)
+        activeStart.removeSubrange((row + 2)...)
+        accepting.removeSubrange((row + 1)...)
+        items.removeSubrange(itemStart[row + 1]...)
+        actives.removeSubrange(activeStart[row + 1]...)
+    }
+
+    @inline(__always)
+    mutating func addItem(_ it: UInt64) {
+        if itemSeen.insert(it).inserted { items.append(it) }
+    }
+
+    /// Closes the items added for `row` under prediction and completion, starts the lexemes they
+    /// expect, and records the row. Returns false (recording nothing) when the row is not viable.
+    mutating func finishRow(row: Int, itemsFrom: Int, activesFrom: Int) throws(GrammarError) -> Bool {
+        let g = grammar
+        var i = itemsFrom
+        started.removeAll(keepingCapacity: true)
+        var isAccept = false
+        while i < items.count {
+            let it = items[i]
+            i += 1
+            let dot = Int(it >> 32)
+            let origin = Int(it & 0xFFFF_FFFF)
+            let sym = g.symbols[dot]
+            if sym == CompiledGrammar.end {
+                if origin == row {
+                    if dot == 1 { isAccept = true }
+                    continue   // empty span: handled at prediction (Aycock–Horspool)
+                }
+                if dot == 1 && origin == 0 { isAccept = true }
+                let lhs = g.lhsAt[dot]
+                for j in itemStart[origin]..<itemStart[origin + 1] {
+                    let w = items[j]
+                    if g.symbols[Int(w >> 32)] == lhs { addItem(w + (1 << 32)) }
+                }
+            } else if sym >= 0 {
+                let n = Int(sym)
+                for p in Int(g.productionOffsets[n])..<Int(g.productionOffsets[n + 1]) {
+                    addItem(UInt64(UInt32(g.productionStarts[p])) << 32 | UInt64(row))
+                }
+                if g.nullable[n] { addItem(it + (1 << 32)) }
+            } else {
+                let l = -2 - sym
+                if started.insert(l).inserted { try startLexeme(l, row: row) }
+                if g.lexemes[Int(l)].isNullable { addItem(it + (1 << 32)) }
+            }
+            if items.count - itemsFrom > limits.maxItemsPerRow {
+                throw GrammarError("Earley row \(row) needs more than \(limits.maxItemsPerRow) items")
+            }
+        }
+        // Ignored terminals may start wherever items stand (also after the last lexeme).
+        if items.count > itemsFrom {
+            for l in g.ignoredLexemes { try startLexeme(l, row: row) }
+        }
+        if actives.count - activesFrom > limits.maxLexemesPerRow {
+            throw GrammarError("Earley row \(row) has more than \(limits.maxLexemesPerRow) lexemes in progress")
+        }
+        guard isAccept || actives.count > activesFrom else { return false }
+        itemStart.append(items.count)
+        activeStart.append(actives.count)
+        accepting.append(isAccept)
+        return true
+    }
+
+    mutating func startLexeme(_ l: Int32, row: Int) throws(GrammarError) {
+        let s = dfas[Int(l)].initialState
+        do {
+            if try dfas[Int(l)].isDead(s) { return }
+        } catch {
+            throw GrammarError("lexeme '\(grammar.lexemes[Int(l)].name)': \(error)")
+        }
+        // Unique without a set: advanced lexemes have origins before `row`, `started` holds each
+        // rule lexeme once, and ignored lexemes never stand in rules.
+        actives.append(Active(lexeme: l, state: s, origin: Int32(row)))
+    }
+}
