@@ -109,15 +109,15 @@ struct KernelsBenchmark: ParsableCommand {
                                 }
                             }
                             let gflops = 2 * Double(rows * columns * batch) / perBatch / 1e9
-                            batchText = pad(String(format: "%.1f", gflops), 18, left: true) + pad(String(format: "%.2f", perBatch * 1e6 / Double(batch)), 10, left: true)
+                            batchText = pad(String(format: "%.1f", gflops), 18, right: true) + pad(String(format: "%.2f", perBatch * 1e6 / Double(batch)), 10, right: true)
                         }
                         let flops = 2 * Double(rows * columns)
-                        print(pad(type.description, 7) + pad("\(rows)×\(columns)", 13) + pad("\(t)", 3, left: true)
-                            + pad(String(format: "%.2f", perCall * 1e6), 10, left: true)
-                            + pad(String(format: "%.1f", flops / perCall / 1e9), 10, left: true)
-                            + pad(String(format: "%.1f", Double(bytes) / perCall / 1e9), 7, left: true)
-                            + pad(String(format: "%.1f", Double(bytes) / bound / 1e9), 12, left: true)
-                            + pad(String(format: "%.0f%%", 100 * bound / perCall), 10, left: true)
+                        print(pad(type.description, 7) + pad("\(rows)×\(columns)", 13) + pad("\(t)", 3, right: true)
+                            + pad(String(format: "%.2f", perCall * 1e6), 10, right: true)
+                            + pad(String(format: "%.1f", flops / perCall / 1e9), 10, right: true)
+                            + pad(String(format: "%.1f", Double(bytes) / perCall / 1e9), 7, right: true)
+                            + pad(String(format: "%.1f", Double(bytes) / bound / 1e9), 12, right: true)
+                            + pad(String(format: "%.0f%%", 100 * bound / perCall), 10, right: true)
                             + batchText)
                         fflush(nil)  // rows appear as they are measured
                     }
@@ -193,10 +193,5 @@ struct KernelsBenchmark: ParsableCommand {
             // Chunk indices are distinct within a call; ≤ 16 chunks for ≤ 2 threads.
             sink[16 * (range.lowerBound / grain % 64)] &+= (a &+ b).wrappedSum()
         }
-    }
-
-    private func pad(_ s: String, _ width: Int, left: Bool = false) -> String {
-        let fill = String(repeating: " ", count: max(0, width - s.count))
-        return left ? fill + s : s + fill
     }
 }

@@ -50,15 +50,47 @@ public final class PCRE2Regex: @unchecked Sendable {
     /// True if the pattern matches the whole of `text`.
     public func fullMatch(_ text: String) -> Bool { match(Array(text.utf8), anchoredBothEnds: true) }
 
-    /// Matches raw UTF-8 bytes; invalid UTF-8 never matches.
+    /// Matches raw UTF-8 bytes; invalid UTF-8 never matches. A match PCRE2 could not finish (a
+    /// resource limit) is `false` here: judges that must tell the two apart use `outcome`.
     public func match(_ bytes: [UInt8], anchoredBothEnds: Bool) -> Bool {
-        guard let data = pcre2_match_data_create_from_pattern_8(code, nil) else { return false }
+        outcome(bytes, anchoredBothEnds: anchoredBothEnds) == .match
+    }
+
+    /// What one match attempt gave: a match, no match, or an error PCRE2 reports instead of an
+    /// answer (match, depth or heap limit, JIT stack limit), which a differential test must not
+    /// read as "no match".
+    public enum Outcome: Equatable, Sendable, CustomStringConvertible {
+        case match, noMatch
+        /// PCRE2's error code (negative) and message.
+        case failed(code: Int32, message: String)
+
+        public var description: String {
+            switch self {
+            case .match: "match"
+            case .noMatch: "no match"
+            case .failed(let code, let message): "PCRE2 error \(code): \(message)"
+            }
+        }
+    }
+
+    /// Matches raw UTF-8 bytes and says whether PCRE2 reached an answer.
+    public func outcome(_ bytes: [UInt8], anchoredBothEnds: Bool) -> Outcome {
+        guard let data = pcre2_match_data_create_from_pattern_8(code, nil) else {
+            return .failed(code: Int32(PCRE2_ERROR_NOMEMORY), message: "no memory for match data")
+        }
         defer { pcre2_match_data_free_8(data) }
         let options: UInt32 = anchoredBothEnds ? (UInt32(PCRE2_ANCHORED) | UInt32(PCRE2_ENDANCHORED)) : 0
         let rc = bytes.withUnsafeBufferPointer { buf in
             // A non-null pointer even for empty input.
             pcre2_match_8(code, buf.baseAddress ?? UnsafePointer(bitPattern: 1), buf.count, 0, options, data, nil)
         }
-        return rc >= 0
+        if rc >= 0 { return .match }
+        // Invalid UTF-8 in the subject is a "no match" by this type's contract, not a failure.
+        if rc == PCRE2_ERROR_NOMATCH || (rc <= PCRE2_ERROR_UTF8_ERR1 && rc >= PCRE2_ERROR_UTF8_ERR21) {
+            return .noMatch
+        }
+        var message = [UInt8](repeating: 0, count: 256)
+        let n = pcre2_get_error_message_8(rc, &message, message.count)
+        return .failed(code: rc, message: String(decoding: message.prefix(max(0, Int(n))), as: UTF8.self))
     }
 }
