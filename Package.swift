@@ -62,13 +62,17 @@ let package = Package(
 /// paths are built. The flags apply to the Kernels target alone, so other targets stay portable;
 /// the binary then requires a CPU with AVX2, FMA and F16C (Haswell / Zen 1 or newer).
 var kernelsSwiftSettings: [SwiftSetting] {
+    // The SIMD loops are optimized in debug builds too: unoptimized, the model tests spend
+    // minutes in them (perf: three quarters of a debug forward pass); other targets stay debuggable.
+    let optimizeInDebug = SwiftSetting.unsafeFlags(["-O"], .when(configuration: .debug))
     #if arch(x86_64)
     if Context.environment["STRUCTGEN_PORTABLE_KERNELS"] != "1" {
         return [
             .define("KERNELS_AVX2"),
             .unsafeFlags(["-Xcc", "-mavx2", "-Xcc", "-mfma", "-Xcc", "-mf16c"]),
+            optimizeInDebug,
         ]
     }
     #endif
-    return []
+    return [optimizeInDebug]
 }
