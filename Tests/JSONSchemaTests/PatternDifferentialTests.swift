@@ -148,7 +148,7 @@ final class PatternDifferentialTests: XCTestCase {
               + "\(disagreeingPatterns) patterns disagree, PCRE2 could not compile \(pcreRefused)")
         for (reason, n) in refused.sorted(by: { $0.value > $1.value }) { print("  refused \(n): \(reason)") }
         for p in pcreRefusedPatterns {
-            print("  PCRE2 cannot compile (not judged): /\(p.count > 120 ? p.prefix(120) + "…" : p)/ (\(p.count) characters)")
+            print("  PCRE2 cannot compile (not judged): /\(p.count > 120 ? String(p.prefix(120)) + "…" : p)/ (\(p.count) characters)")
         }
         for d in disagreements { print("  DISAGREE \(d)") }
         for f in pcreFailures { print("  PCRE2 gave no answer (not judged): \(f)") }
