@@ -15,10 +15,16 @@
 /// row with the same lexer state (inside a JSON string, every position). Exactness is tested
 /// against brute force (MaskTests).
 struct MaskPlan {
-    /// Sorted, distinct `lexeme << 32 | state` pairs.
+    /// Sorted, distinct `lexeme << 32 | state` pairs, then `rootMarker | root`.
     var key: [UInt64]
-    /// Surely allowed tokens, as mask words.
+    /// The trie node whose subtree (below it) is classified: 0 for the whole vocabulary, else the
+    /// root of an uncertain subtree, classified from the lexer state after its bytes (so an
+    /// uncertain subtree is itself served by a plan instead of a full parser walk).
+    var root: Int32
+    /// Surely allowed tokens, as mask words (root 0).
     var accepted: [UInt32]
+    /// Surely allowed tokens, as ids (other roots).
+    var acceptedIDs: [Int32]
     /// Trie nodes the parser must visit, in depth-first order: ancestors of uncertain tokens
     /// (pushed, their tokens are allowed anyway) and roots of uncertain subtrees (`whole`).
     var nodes: [Int32]
@@ -30,7 +36,7 @@ struct MaskPlan {
     var whole: [Bool]
 
     var memoryFootprint: Int {
-        key.capacity * 8 + accepted.capacity * 4 + nodes.capacity * 4 + depths.capacity * 4
+        key.capacity * 8 + accepted.capacity * 4 + acceptedIDs.capacity * 4 + nodes.capacity * 4 + depths.capacity * 4
             + skips.capacity * 4 + whole.capacity + 64
     }
 }
@@ -48,11 +54,14 @@ struct MaskScratch {
 extension MaskPlan {
     /// Classifies every token of `trie` for the lexer state `key`, stepping the lexeme automata of
     /// `parser` (which it extends lazily, as parsing would).
-    static func build(key: [UInt64], trie: TokenTrie, maxDepth: Int, parser: inout EarleyParser,
+    static let rootMarker: UInt64 = 1 << 63
+
+    static func build(key: [UInt64], root: Int, trie: TokenTrie, maxDepth: Int, parser: inout EarleyParser,
                       scratch: inout MaskScratch) throws(GrammarError) -> MaskPlan {
-        let k = key.count
-        var plan = MaskPlan(key: key, accepted: [UInt32](repeating: 0, count: (trie.vocabularySize + 31) / 32),
-                            nodes: [], depths: [], skips: [], whole: [])
+        let k = key.count - 1   // the last element is the root marker
+        var plan = MaskPlan(key: key, root: Int32(root),
+                            accepted: root == 0 ? [UInt32](repeating: 0, count: (trie.vocabularySize + 31) / 32) : [],
+                            acceptedIDs: [], nodes: [], depths: [], skips: [], whole: [])
         scratch.states.removeAll(keepingCapacity: true)
         scratch.states.append(contentsOf: repeatElement(ByteDFA.deadState, count: k * (maxDepth + 2)))
         scratch.hit.removeAll(keepingCapacity: true)
@@ -64,8 +73,8 @@ extension MaskPlan {
             lexemes.append(Int32(truncatingIfNeeded: key[j] >> 32))
             scratch.states[j] = Int32(truncatingIfNeeded: key[j] & 0xFFFF_FFFF)
         }
-        let n = trie.nodeCount
-        var node = 1
+        let n = root + Int(trie.subtreeSize[root])
+        var node = root + 1
 
         func close(_ plan: inout MaskPlan, _ scratch: inout MaskScratch) {
             scratch.ends.removeLast()
@@ -107,8 +116,12 @@ extension MaskPlan {
                 continue
             }
             for t in Int(trie.tokenStart[node])..<Int(trie.tokenStart[node + 1]) {
-                let id = Int(trie.tokens[t])
-                plan.accepted[id >> 5] |= 1 << UInt32(id & 31)
+                let id = trie.tokens[t]
+                if root == 0 {
+                    plan.accepted[Int(id) >> 5] |= 1 << UInt32(id & 31)
+                } else {
+                    plan.acceptedIDs.append(id)
+                }
             }
             scratch.hit[d] = completedBefore || completes
             scratch.ends.append(node + size)

@@ -22,6 +22,7 @@ public struct Matcher {
     var plans: [MaskPlan] = []
     var planIndex: [[UInt64]: Int] = [:]
     var planBytes = 0
+    var plansOverBudget = false
     /// Plans are dropped (and rebuilt on demand) when they would exceed this many bytes.
     public var planBudgetBytes = 64 << 20
     var scratch = MaskScratch()
@@ -65,14 +66,20 @@ public struct Matcher {
         precondition(words.count * 32 >= vocabulary.count, "mask narrower than the vocabulary")
         let start = parser.byteCount
         do {
-            let p = try plan()
+            if plansOverBudget {
+                plans.removeAll()
+                planIndex.removeAll()
+                planBytes = 0
+                plansOverBudget = false
+            }
+            let p = try plan(root: 0)
             plans[p].accepted.withUnsafeBufferPointer { acc in
                 words.withUnsafeMutableBufferPointer { w in
                     _ = w.initialize(fromContentsOf: acc)   // overwrites: UInt32 is trivial
                     for i in acc.count..<w.count { w[i] = 0 }
                 }
             }
-            try walkPlan(p, into: &words, start: start)
+            try walkPlan(p, into: &words, base: start)
         } catch {
             parser.pop(parser.byteCount - start)
             throw error
@@ -103,8 +110,8 @@ public struct Matcher {
         }
     }
 
-    /// Index of the plan for the current row's lexer state, built if new.
-    mutating func plan() throws(GrammarError) -> Int {
+    /// Index of the plan for the current row's lexer state and trie subtree `root`, built if new.
+    mutating func plan(root: Int) throws(GrammarError) -> Int {
         let k = parser.byteCount
         scratch.key.removeAll(keepingCapacity: true)
         for i in parser.activeStart[k]..<parser.activeStart[k + 1] {
@@ -117,34 +124,40 @@ public struct Matcher {
             scratch.key[w] = scratch.key[i]; w += 1
         }
         scratch.key.removeSubrange(w...)
+        scratch.key.append(MaskPlan.rootMarker | UInt64(root))
         if let p = planIndex[scratch.key] { return p }
-        let built = try MaskPlan.build(key: scratch.key, trie: trie, maxDepth: maxTokenLength,
+        let built = try MaskPlan.build(key: scratch.key, root: root, trie: trie, maxDepth: maxTokenLength,
                                        parser: &parser, scratch: &scratch)
-        if planBytes + built.memoryFootprint > planBudgetBytes {
-            // Over budget: start over rather than grow without bound.
-            plans.removeAll()
-            planIndex.removeAll()
-            planBytes = 0
-        }
+        // Over budget: start over at the next mask (plans in use must stay valid until then).
+        if planBytes + built.memoryFootprint > planBudgetBytes { plansOverBudget = true }
         planBytes += built.memoryFootprint
         plans.append(built)
         planIndex[built.key] = plans.count - 1
         return plans.count - 1
     }
 
-    /// Visits the plan's uncertain paths with the parser, setting the bits of the tokens it accepts.
-    mutating func walkPlan(_ p: Int, into words: inout [UInt32], start: Int) throws(GrammarError) {
+    /// Applies plan `p`, whose root's bytes end at parser position `base`: sets its surely allowed
+    /// ids, then visits its uncertain paths with the parser (an uncertain subtree through the plan
+    /// of the lexer state reached at its root).
+    mutating func walkPlan(_ p: Int, into words: inout [UInt32], base: Int) throws(GrammarError) {
+        if plans[p].root != 0 {
+            for j in 0..<plans[p].acceptedIDs.count {
+                let id = Int(plans[p].acceptedIDs[j])
+                words[id >> 5] |= 1 << UInt32(id & 31)
+            }
+        }
         let count = plans[p].nodes.count
         var i = 0
         while i < count {
             let node = Int(plans[p].nodes[i])
             let depth = Int(plans[p].depths[i])
-            parser.pop(parser.byteCount - (start + depth - 1))
-            if plans[p].whole[i] {
-                try walkSubtree(node, to: node + Int(trie.subtreeSize[node]), into: &words)
-                i += 1
-            } else if try parser.push(trie.bytes[node]) {
+            parser.pop(parser.byteCount - (base + depth - 1))
+            if try parser.push(trie.bytes[node]) {
                 setTokens(of: node, in: &words)
+                if plans[p].whole[i] && trie.subtreeSize[node] > 1 {
+                    let sub = try plan(root: node)
+                    try walkPlan(sub, into: &words, base: base + depth)
+                }
                 i += 1
             } else {
                 i = Int(plans[p].skips[i])
