@@ -5,6 +5,6 @@ struct BenchmarkCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "benchmark",
         abstract: "Measure components and print numbers (build with -c release).",
-        subcommands: [JSONBenchmark.self, RegexBenchmark.self, KernelsBenchmark.self]
+        subcommands: [JSONBenchmark.self, RegexBenchmark.self, KernelsBenchmark.self, GrammarBenchmark.self]
     )
 }

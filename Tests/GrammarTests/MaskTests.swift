@@ -109,6 +109,44 @@ final class MaskTests: XCTestCase {
         }
     }
 
+    /// The plan-based mask (cached per lexer state, reused across states and rollbacks) equals a
+    /// plain walk of the whole trie with the parser, along real token sequences of the shipped C and
+    /// JSON grammars; one matcher serves every state, so cached plans and subtree plans are reused.
+    func testPlansEqualTrieWalkAlongTexts() throws {
+        let vocab = try smol()
+        let trie = TokenTrie(vocab)
+        let tokenizer = try Tokenizer(contentsOf: DefaultModel.path())
+        let cases = [
+            ("c.gbnf", "int f(int a){int b = a*( a+1 );// square\nwhile(b>10){b = b/2;}return b;}"),
+            ("json.gbnf", #"{"name": "x\"y", "list": [1, -2.5e3, true, null], "nested": {"k": "é"}}"#),
+        ]
+        var compared = 0
+        for (file, text) in cases {
+            let url = SharedData.root.appendingPathComponent("grammars/gbnf/" + file)
+            let g = try GrammarCompiler.compile(GBNF.parse(String(contentsOf: url, encoding: .utf8)))
+            var m = try Matcher(grammar: g, vocabulary: vocab, trie: trie)
+            var a = [UInt32](repeating: 0, count: (vocab.count + 31) / 32)
+            var b = a
+            let ids = tokenizer.encode(text)
+            for round in 0..<2 {
+                // Every other position per round; the second round reuses the first round's plans.
+                for (i, t) in ids.enumerated() {
+                    if i % 2 == round {
+                        try m.fillMask(into: &a)
+                        try m.fillMaskByTrieWalk(into: &b)
+                        XCTAssertEqual(a, b, "\(file): plan mask ≠ trie walk after \(i) tokens")
+                        compared += 1
+                    }
+                    XCTAssertTrue(try m.accept(t), "\(file): token \(i) refused")
+                }
+                XCTAssertTrue(m.isAccepting, "\(file): text not accepted")
+                m.rollback(tokens: m.tokenCount)
+            }
+            XCTAssertGreaterThan(m.plans.count, 1, "\(file): no plans were cached")
+        }
+        XCTAssertGreaterThan(compared, 20)
+    }
+
     /// Random small grammars over {a, b, c} against a vocabulary of every string of length 1 to 3
     /// over {a, b, c, x} plus an end token.
     func testRandomSmallGrammars() throws {

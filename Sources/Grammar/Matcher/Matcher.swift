@@ -18,6 +18,16 @@ public struct Matcher {
     public let vocabulary: Vocabulary
     var parser: EarleyParser
     var tokenLengths: [Int] = []
+    /// Mask plans by lexer state (see `MaskPlan`), kept across tokens, rollbacks and forks.
+    var plans: [MaskPlan] = []
+    var planIndex: [[UInt64]: Int] = [:]
+    var planBytes = 0
+    var plansOverBudget = false
+    /// Plans are dropped (and rebuilt on demand) when they would exceed this many bytes.
+    public var planBudgetBytes = 64 << 20
+    var scratch = MaskScratch()
+    /// Longest token, in bytes (the depth of the trie).
+    let maxTokenLength: Int
 
     public init(grammar: CompiledGrammar, vocabulary: Vocabulary, trie: TokenTrie? = nil,
                 limits: EarleyParser.Limits = EarleyParser.Limits()) throws(GrammarError) {
@@ -25,6 +35,9 @@ public struct Matcher {
         self.vocabulary = vocabulary
         self.trie = trie ?? TokenTrie(vocabulary)
         self.parser = try EarleyParser(grammar, limits: limits)
+        var longest = 0
+        for id in 0..<vocabulary.count { longest = max(longest, vocabulary.byteCount(of: id)) }
+        self.maxTokenLength = longest
     }
 
     /// True when the text so far is a sentence: end-of-sequence tokens are allowed exactly then.
@@ -33,37 +46,40 @@ public struct Matcher {
     /// Number of tokens accepted (and not rolled back).
     public var tokenCount: Int { tokenLengths.count }
 
+    /// Bytes this sequence's state holds beyond the shared grammar and trie: parser rows, its
+    /// lazily extended lexeme automata and its caches (capacities, not counts).
+    public var memoryFootprint: Int {
+        parser.memoryFootprint + tokenLengths.capacity * MemoryLayout<Int>.stride + planBytes
+            + planIndex.capacity * 24 + scratch.states.capacity * 4 + scratch.key.capacity * 8
+    }
+
     /// An independent copy (shares the compiled artifacts).
     public func fork() -> Matcher { self }
 
     /// Sets bit `i` of `words` (word `i / 32`, bit `i % 32`) exactly for the allowed tokens and
     /// clears every other bit. `words` must cover the logits (ids past the vocabulary stay clear).
+    ///
+    /// The lexer state of the current row selects a `MaskPlan` (built on first sight, then cached
+    /// in this matcher): its surely-allowed tokens are copied, and only the trie paths whose fate
+    /// depends on the Earley items are walked with the parser.
     public mutating func fillMask(into words: inout [UInt32]) throws(GrammarError) {
         precondition(words.count * 32 >= vocabulary.count, "mask narrower than the vocabulary")
-        for i in words.indices { words[i] = 0 }
         let start = parser.byteCount
-        var ends: [Int] = []
-        ends.reserveCapacity(64)
-        let n = trie.nodeCount
-        var node = 1
         do {
-            try trie.bytes.withUnsafeBufferPointer { bytes throws(GrammarError) in
-                try trie.subtreeSize.withUnsafeBufferPointer { size throws(GrammarError) in
-                    while node < n {
-                        while let e = ends.last, node >= e { parser.pop(1); ends.removeLast() }
-                        if try parser.push(bytes[node]) {
-                            for t in Int(trie.tokenStart[node])..<Int(trie.tokenStart[node + 1]) {
-                                let id = Int(trie.tokens[t])
-                                words[id >> 5] |= 1 << UInt32(id & 31)
-                            }
-                            ends.append(node + Int(size[node]))
-                            node += 1
-                        } else {
-                            node += Int(size[node])
-                        }
-                    }
+            if plansOverBudget {
+                plans.removeAll()
+                planIndex.removeAll()
+                planBytes = 0
+                plansOverBudget = false
+            }
+            let p = try plan(root: 0)
+            plans[p].accepted.withUnsafeBufferPointer { acc in
+                words.withUnsafeMutableBufferPointer { w in
+                    _ = w.initialize(fromContentsOf: acc)   // overwrites: UInt32 is trivial
+                    for i in acc.count..<w.count { w[i] = 0 }
                 }
             }
+            try walkPlan(p, into: &words, base: start)
         } catch {
             parser.pop(parser.byteCount - start)
             throw error
@@ -74,6 +90,106 @@ public struct Matcher {
                 words[id >> 5] |= 1 << UInt32(id & 31)
             }
         }
+    }
+
+    /// The mask computed by walking the whole trie with the parser (no plan): the reference the
+    /// plans are tested against, and a fallback.
+    public mutating func fillMaskByTrieWalk(into words: inout [UInt32]) throws(GrammarError) {
+        precondition(words.count * 32 >= vocabulary.count, "mask narrower than the vocabulary")
+        for i in words.indices { words[i] = 0 }
+        let start = parser.byteCount
+        do { try walkSubtree(1, to: trie.nodeCount, into: &words) } catch {
+            parser.pop(parser.byteCount - start)
+            throw error
+        }
+        parser.pop(parser.byteCount - start)
+        if parser.isAccepting {
+            for id in vocabulary.endOfGenerationIDs where id < words.count * 32 {
+                words[id >> 5] |= 1 << UInt32(id & 31)
+            }
+        }
+    }
+
+    /// Index of the plan for the current row's lexer state and trie subtree `root`, built if new.
+    mutating func plan(root: Int) throws(GrammarError) -> Int {
+        let k = parser.byteCount
+        scratch.key.removeAll(keepingCapacity: true)
+        for i in parser.activeStart[k]..<parser.activeStart[k + 1] {
+            let a = parser.actives[i]
+            scratch.key.append(UInt64(UInt32(bitPattern: a.lexeme)) << 32 | UInt64(UInt32(bitPattern: a.state)))
+        }
+        scratch.key.sort()
+        var w = 0
+        for i in scratch.key.indices where i == 0 || scratch.key[i] != scratch.key[i - 1] {
+            scratch.key[w] = scratch.key[i]; w += 1
+        }
+        scratch.key.removeSubrange(w...)
+        scratch.key.append(MaskPlan.rootMarker | UInt64(root))
+        if let p = planIndex[scratch.key] { return p }
+        let built = try MaskPlan.build(key: scratch.key, root: root, trie: trie, maxDepth: maxTokenLength,
+                                       parser: &parser, scratch: &scratch)
+        // Over budget: start over at the next mask (plans in use must stay valid until then).
+        if planBytes + built.memoryFootprint > planBudgetBytes { plansOverBudget = true }
+        planBytes += built.memoryFootprint
+        plans.append(built)
+        planIndex[built.key] = plans.count - 1
+        return plans.count - 1
+    }
+
+    /// Applies plan `p`, whose root's bytes end at parser position `base`: sets its surely allowed
+    /// ids, then visits its uncertain paths with the parser (an uncertain subtree through the plan
+    /// of the lexer state reached at its root).
+    mutating func walkPlan(_ p: Int, into words: inout [UInt32], base: Int) throws(GrammarError) {
+        if plans[p].root != 0 {
+            for j in 0..<plans[p].acceptedIDs.count {
+                let id = Int(plans[p].acceptedIDs[j])
+                words[id >> 5] |= 1 << UInt32(id & 31)
+            }
+        }
+        let count = plans[p].nodes.count
+        var i = 0
+        while i < count {
+            let node = Int(plans[p].nodes[i])
+            let depth = Int(plans[p].depths[i])
+            parser.pop(parser.byteCount - (base + depth - 1))
+            if try parser.push(trie.bytes[node]) {
+                setTokens(of: node, in: &words)
+                if plans[p].whole[i] && trie.subtreeSize[node] > 1 {
+                    let sub = try plan(root: node)
+                    try walkPlan(sub, into: &words, base: base + depth)
+                }
+                i += 1
+            } else {
+                i = Int(plans[p].skips[i])
+            }
+        }
+    }
+
+    @inline(__always)
+    func setTokens(of node: Int, in words: inout [UInt32]) {
+        for t in Int(trie.tokenStart[node])..<Int(trie.tokenStart[node + 1]) {
+            let id = Int(trie.tokens[t])
+            words[id >> 5] |= 1 << UInt32(id & 31)
+        }
+    }
+
+    /// Walks trie nodes `node ..< end` (one or more whole sibling subtrees) pushing bytes into the
+    /// parser; a refused byte skips its subtree. Leaves the parser where it started.
+    mutating func walkSubtree(_ first: Int, to end: Int, into words: inout [UInt32]) throws(GrammarError) {
+        scratch.ends.removeAll(keepingCapacity: true)
+        var node = first
+        while node < end {
+            while let e = scratch.ends.last, node >= e { parser.pop(1); scratch.ends.removeLast() }
+            if try parser.push(trie.bytes[node]) {
+                setTokens(of: node, in: &words)
+                scratch.ends.append(node + Int(trie.subtreeSize[node]))
+                node += 1
+            } else {
+                node += Int(trie.subtreeSize[node])
+            }
+        }
+        parser.pop(scratch.ends.count)
+        scratch.ends.removeAll(keepingCapacity: true)
     }
 
     /// Accepts `token` if allowed (its bytes, or an end-of-generation token when accepting);

@@ -50,22 +50,39 @@ public struct EarleyParser {
     var actives: [Active] = []
     var activeStart: [Int] = [0]
     var accepting: [Bool] = []
-    // Scratch, reused between steps.
-    var itemSeen: Set<UInt64> = []
+    // Scratch, reused between steps: after warm-up a push allocates nothing.
+    var itemSeen = StampedSet()
+    /// Deduplication of lexemes in progress when a row has many (small rows scan linearly).
     var activeSeen: Set<Active> = []
     var completions: [(Int32, Int32)] = []
-    var started: Set<Int32> = []
+    /// `startedStamp[l] == rowStamp`: lexeme `l` was started in the row being finished.
+    var startedStamp: [UInt32]
+    var rowStamp: UInt32 = 0
 
     /// A parser at the start of the text.
     public init(_ grammar: CompiledGrammar, limits: Limits = Limits()) throws(GrammarError) {
         self.grammar = grammar
         self.limits = limits
         self.dfas = grammar.lexemes.map(\.dfa)
-        itemSeen.reserveCapacity(64)
+        self.startedStamp = [UInt32](repeating: 0, count: grammar.lexemes.count)
+        items.reserveCapacity(256)
+        actives.reserveCapacity(64)
+        itemStart.reserveCapacity(256)
+        activeStart.reserveCapacity(256)
+        accepting.reserveCapacity(256)
+        completions.reserveCapacity(16)
         // Row 0: the augmented start item. A compiled grammar is productive, so row 0 is viable.
         items.append(0)
-        itemSeen.insert(0)
+        _ = itemSeen.insert(0)
         _ = try finishRow(row: 0, itemsFrom: 0, activesFrom: 0)
+    }
+
+    /// Bytes held by the rows, scratch space and the automata's tables (capacities).
+    public var memoryFootprint: Int {
+        items.capacity * 8 + itemStart.capacity * 8 + actives.capacity * MemoryLayout<Active>.stride
+            + activeStart.capacity * 8 + accepting.capacity + itemSeen.memoryFootprint
+            + activeSeen.capacity * MemoryLayout<Active>.stride + completions.capacity * 8 + startedStamp.capacity * 4
+            + dfas.reduce(0) { $0 + $1.memoryFootprint }
     }
 
     /// Bytes consumed so far.
@@ -83,11 +100,11 @@ public struct EarleyParser {
         completions.removeAll(keepingCapacity: true)
         var i = activeStart[k]
         let end = activeStart[k + 1]
-        // One lexeme in progress (the common case inside a long lexeme): no duplicates possible.
+        // Few lexemes in progress (the common case): duplicates are found by a linear scan of
+        // the new row; many: by a set (cleared only when used, as clearing costs its capacity).
         let dedupe = end - i > 1
-        // Sets are cleared only when used: clearing costs their capacity, and most bytes inside a
-        // lexeme (and most refused bytes) never touch them.
-        if dedupe && !activeSeen.isEmpty { activeSeen.removeAll(keepingCapacity: true) }
+        let useSet = end - i > 32
+        if useSet && !activeSeen.isEmpty { activeSeen.removeAll(keepingCapacity: true) }
         while i < end {
             let a = actives[i]
             i += 1
@@ -101,10 +118,18 @@ public struct EarleyParser {
                 throw GrammarError("lexeme '\(grammar.lexemes[l].name)': \(error)")
             }
             let b = Active(lexeme: a.lexeme, state: s, origin: a.origin)
-            if !dedupe || activeSeen.insert(b).inserted { actives.append(b) }
+            if !dedupe {
+                actives.append(b)
+            } else if useSet {
+                if activeSeen.insert(b).inserted { actives.append(b) }
+            } else {
+                var j = activesFrom
+                while j < actives.count && actives[j] != b { j += 1 }
+                if j == actives.count { actives.append(b) }
+            }
             if dfas[l].isAccepting(s) { completions.append((a.lexeme, a.origin)) }
         }
-        if !completions.isEmpty && !itemSeen.isEmpty { itemSeen.removeAll(keepingCapacity: true) }
+        itemSeen.clear()
         for (l, o) in completions {
             let from = itemStart[Int(o)], to = itemStart[Int(o) + 1]
             if grammar.lexemes[Int(l)].isIgnored {
@@ -154,7 +179,7 @@ public struct EarleyParser {
 
     @inline(__always)
     mutating func addItem(_ it: UInt64) {
-        if itemSeen.insert(it).inserted { items.append(it) }
+        if itemSeen.insert(it) { items.append(it) }
     }
 
     /// Closes the items added for `row` under prediction and completion, starts the lexemes they
@@ -162,7 +187,11 @@ public struct EarleyParser {
     mutating func finishRow(row: Int, itemsFrom: Int, activesFrom: Int) throws(GrammarError) -> Bool {
         let g = grammar
         var i = itemsFrom
-        started.removeAll(keepingCapacity: true)
+        rowStamp &+= 1
+        if rowStamp == 0 {
+            for j in startedStamp.indices { startedStamp[j] = 0 }
+            rowStamp = 1
+        }
         var isAccept = false
         while i < items.count {
             let it = items[i]
@@ -189,7 +218,10 @@ public struct EarleyParser {
                 if g.nullable[n] { addItem(it + (1 << 32)) }
             } else {
                 let l = -2 - sym
-                if started.insert(l).inserted { try startLexeme(l, row: row) }
+                if startedStamp[Int(l)] != rowStamp {
+                    startedStamp[Int(l)] = rowStamp
+                    try startLexeme(l, row: row)
+                }
                 if g.lexemes[Int(l)].isNullable { addItem(it + (1 << 32)) }
             }
             if items.count - itemsFrom > limits.maxItemsPerRow {
@@ -209,6 +241,25 @@ public struct EarleyParser {
         accepting.append(isAccept)
         return true
     }
+
+    /// Lexeme `l`'s automaton state after `byte` from `state`, or `ByteDFA.deadState` when no
+    /// continuation can reach acceptance (the same test `push` applies).
+    @inline(__always)
+    mutating func stepLexeme(_ l: Int32, _ state: Int32, _ byte: UInt8) throws(GrammarError) -> Int32 {
+        let li = Int(l)
+        do {
+            let s: Int32
+            if let t = dfas[li].cachedNext(state, byte) { s = t } else { s = try dfas[li].next(state, byte) }
+            if s == ByteDFA.deadState { return s }
+            return try dfas[li].isDead(s) ? ByteDFA.deadState : s
+        } catch {
+            throw GrammarError("lexeme '\(grammar.lexemes[li].name)': \(error)")
+        }
+    }
+
+    /// Whether lexeme `l` is complete in automaton state `state`.
+    @inline(__always)
+    func lexemeAccepts(_ l: Int32, _ state: Int32) -> Bool { dfas[Int(l)].isAccepting(state) }
 
     mutating func startLexeme(_ l: Int32, row: Int) throws(GrammarError) {
         let s = dfas[Int(l)].initialState

@@ -1,0 +1,1 @@
+int clamp(int x){if(x<0){return 0;}else{if(x>255){return 255;}}return x;}char classify(int c){int kind = 0;if(c>=48){if(c<=57){kind = 1;}}if(c>=65){if(c<=90){kind = 2;}}if(c>=97){if(c<=122){kind = 3;}}return kind;}

@@ -1,0 +1,2 @@
+int fib(int n){int a = 0;int b = 1;// iterative Fibonacci
+int k = 0;while(k<n){int next = a+b;a = b;b = next;k = k+1;}return a;}int fibRec(int n){if(n<2){return n;}return fibRec(n-1)+fibRec(n-2);}int main(){int x = fib(20);int y = fibRec(15);printf (x, y);return 0;}

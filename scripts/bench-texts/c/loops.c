@@ -1,0 +1,2 @@
+int sumTo(int n){int total = 0;for(int i = 0; i<=n; i = i+1){total = total+i;}return total;}float mean(int n){float s = sumTo(n);/* the mean of 0..n
+   is the sum divided by the count */return s/( n+1 );}

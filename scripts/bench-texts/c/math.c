@@ -1,0 +1,1 @@
+float power(float base){float result = 1;int exponent = 10;for(int i = 0; i<exponent; i = i+1){result = result*base;}return result;}float poly(float x){return 3*power(x)-2*x*x+( x/7 )-1;}int isqrt(int n){int r = 0;/* largest r with r*r <= n */while(( r+1 )*( r+1 )<=n){r = r+1;}return r;}int abs(int v){if(v<0){return -v;}return v;}
