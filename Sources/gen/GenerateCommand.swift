@@ -3,6 +3,8 @@ import Decoder
 import Foundation
 import JSONSchema
 
+extension MaskStrategy: ExpressibleByArgument {}
+
 /// `gen` (the default subcommand): generates text that matches a constraint, streaming it to stdout.
 struct GenerateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -72,8 +74,8 @@ struct GenerateCommand: ParsableCommand {
     @Option(name: .long, help: "Worker threads for the kernels.")
     var threads = 2
 
-    @Flag(name: .customLong("overlap-mask"), help: "Compute each grammar mask on a worker thread during the forward pass.")
-    var overlapMask = false
+    @Option(name: .long, help: "When masks are computed: automatic, everyStep, overlapped (during the forward pass), opportunistic (only when the drawn token is refused).")
+    var masks: MaskStrategy = .automatic
 
     @Flag(name: .long, help: "Print tokens, tokens/s, time to first token and mask time to standard error.")
     var stats = false
@@ -93,7 +95,7 @@ struct GenerateCommand: ParsableCommand {
         GenerationOptions(
             sampling: SamplingOptions(temperature: temperature, topK: topK, topP: topP, minP: minP,
                                       repetitionPenalty: repeatPenalty, seed: seed, maxTokens: maxTokens),
-            systemMessage: system, rawPrompt: raw, overlapMask: overlapMask, threads: threads)
+            systemMessage: system, rawPrompt: raw, maskStrategy: masks, threads: threads)
     }
 
     func constraint() throws -> Constraint {

@@ -10,8 +10,9 @@ import Kernels
 /// - A step where the mask allows one text token only feeds it without sampling (exact: the
 ///   masked distribution gives it probability 1); consecutive forced tokens go through the model
 ///   in one batch. A step where only end-of-generation is allowed finishes without a forward pass.
-/// - `overlapMask`: the mask for the next step is computed on a worker thread while the forward
-///   pass of the token just chosen runs (see docs/generation.md for when it pays on 2 cores).
+/// - `MaskStrategy` says when masks are computed: before every token, during the forward pass
+///   on a worker thread, or only when the token drawn without a mask is refused (see
+///   docs/generation.md for what pays on 2 cores).
 ///
 /// Buffers (logits copy, mask words, pending forced tokens) are allocated once per loop, never
 /// per token. Not thread-safe; one loop per sequence.
@@ -24,7 +25,8 @@ public final class GenerationLoop {
     public let session: InferenceSession
     public let vocabulary: Vocabulary
     public let options: SamplingOptions
-    public let overlapMask: Bool
+    /// How masks are scheduled (resolved: `.automatic` never appears here).
+    public let strategy: MaskStrategy
     private let sampler: Sampler
     private var matcher: Matcher?
     private let width: Int
@@ -48,7 +50,7 @@ public final class GenerationLoop {
     ///   - grammar: nil for unconstrained generation.
     ///   - trie: the vocabulary's token trie, if already built (it is shared and immutable).
     public init(session: InferenceSession, vocabulary: Vocabulary, grammar: CompiledGrammar?, trie: TokenTrie? = nil,
-                options: SamplingOptions, overlapMask: Bool = false) throws(GenerationError) {
+                options: SamplingOptions, maskStrategy: MaskStrategy = .automatic) throws(GenerationError) {
         self.session = session
         self.vocabulary = vocabulary
         self.options = options
@@ -68,12 +70,12 @@ public final class GenerationLoop {
         let w = session.vocabularySize
         endIDs = vocabulary.endOfGenerationIDs.filter { $0 < w }
         pending.reserveCapacity(256)
-        self.overlapMask = overlapMask && grammar != nil
+        strategy = maskStrategy.resolved(for: options)
     }
 
-    /// The worker thread of `overlapMask`, started on first use.
+    /// The worker thread of `.overlapped`, started on first use.
     private func startWorker() {
-        guard overlapMask, worker == nil else { return }
+        guard strategy == .overlapped, matcher != nil, worker == nil else { return }
         worker = MaskWorker { [unowned self] in
             let t0 = DispatchTime.now().uptimeNanoseconds
             do throws(GrammarError) { try self.matcher!.fillMask(into: &self.mask) } catch { self.workerError = error }
@@ -108,50 +110,94 @@ public final class GenerationLoop {
         var firstTokenAt: Double? = nil
         var status = GenerationStatus.incomplete
 
-        // Prompt, with the first mask computed beside it when overlapping.
+        // Prompt, with the first mask computed beside it (overlapped) or before it (every step);
+        // the opportunistic strategy computes a mask only when the drawn token is refused.
         var out: UnsafeBufferPointer<Float>
-        do {
+        var maskValid = false
+        if strategy == .opportunistic {
+            out = try forward(prompt)
+        } else {
             out = try forwardWithMask(prompt, &stats)
+            maskValid = matcher != nil
         }
+        func ensureMask() throws(GenerationError) {
+            if !maskValid { try computeMask(&stats); maskValid = true }
+        }
+        func textSoFar() -> String { String(decoding: tokens.flatMap { vocabulary.bytes(of: $0) }, as: UTF8.self) }
 
         loop: while true {
-            let (allowed, endAllowed, single) = matcher == nil ? (width, endIDs.count, -1) : census()
-            if matcher != nil {
-                if allowed == 0 {
-                    throw .deadEnd(text: String(decoding: tokens.flatMap { vocabulary.bytes(of: $0) }, as: UTF8.self))
+            if tokens.count >= options.maxTokens {
+                // Finished only if nothing but the end could follow; otherwise the text is a prefix.
+                if matcher != nil {
+                    try ensureMask()
+                    let (a, e, _) = census()
+                    status = a > 0 && a == e ? .finished : .incomplete
+                } else {
+                    status = .incomplete
                 }
-                if allowed == endAllowed { status = .finished; break loop }   // only the end is allowed
+                break loop
             }
-            if tokens.count >= options.maxTokens { status = .incomplete; break loop }
-            let token: Int
-            if single >= 0 {
-                token = single
-                stats.forcedTokens += 1
-            } else {
+            var token = -1
+            var accepted = false
+            if matcher != nil && !maskValid {
+                // Opportunistic (DOMINO, Beurer-Kellner et al. 2024): draw from the unmasked
+                // distribution and check that one token. Exact for greedy and plain temperature
+                // sampling: a refused draw is redrawn from the masked distribution, so token a
+                // comes out with p(a) + (1 − Z)·p(a)/Z = p(a)/Z, Z the allowed mass.
                 logits.update(from: out.baseAddress!, count: width)
-                if matcher != nil { mask.withUnsafeBufferPointer { LogitMask.apply(logits, count: width, allowed: $0.baseAddress!) } }
-                guard let t = sampler.sample(logits, count: width) else {
-                    throw .deadEnd(text: String(decoding: tokens.flatMap { vocabulary.bytes(of: $0) }, as: UTF8.self))
+                guard let t = sampler.sample(logits, count: width) else { throw .deadEnd(text: textSoFar()) }
+                if isEnd(t) {
+                    if matcher!.isAccepting { token = t; accepted = true }
+                } else {
+                    do { accepted = try matcher!.accept(t) } catch { throw .constraint(error.description) }
+                    if accepted { token = t }
                 }
-                token = t
+                if !accepted { try ensureMask() }
+            }
+            if !accepted {
+                if matcher != nil {
+                    let (allowed, endAllowed, single) = census()
+                    if allowed == 0 { throw .deadEnd(text: textSoFar()) }
+                    if allowed == endAllowed { status = .finished; break loop }   // only the end is allowed
+                    if single >= 0 {
+                        token = single
+                        stats.forcedTokens += 1
+                    }
+                }
+                if token < 0 {
+                    logits.update(from: out.baseAddress!, count: width)
+                    if matcher != nil { mask.withUnsafeBufferPointer { LogitMask.apply(logits, count: width, allowed: $0.baseAddress!) } }
+                    guard let t = sampler.sample(logits, count: width) else { throw .deadEnd(text: textSoFar()) }
+                    token = t
+                }
             }
             if firstTokenAt == nil { firstTokenAt = now() }
-            if endIDs.contains(token) || vocabulary.endOfGenerationIDs.contains(token) {
+            if isEnd(token) {
                 stats.generatedTokens += 1
                 status = .finished
                 break loop
             }
-            try accept(token)
+            if !accepted { try accept(token) }
+            maskValid = false
             tokens.append(token)
             sampler.record(token)
             stats.generatedTokens += 1
             guard onToken(token) else { status = .cancelled; break loop }
 
-            // Forced continuation: feed tokens that are the only choice, batched (serial mode).
             pending.removeAll(keepingCapacity: true)
             pending.append(token)
-            if !overlapMask, matcher != nil {
+            switch strategy {
+            case .opportunistic, .automatic:   // .automatic is resolved at init
+                out = try forward(pending)
+            case .overlapped:
+                out = try forwardWithMask(pending, &stats)
+                maskValid = matcher != nil
+            case .everyStep:
+                guard matcher != nil else { out = try forward(pending); continue loop }
+                // Forced continuation: tokens that are the only choice are fed without sampling,
+                // all in one batch.
                 try computeMask(&stats)
+                maskValid = true
                 while tokens.count < options.maxTokens {
                     let (a, e, s) = census()
                     if a == 0 || a == e { break }   // dead end or only the end: handled at the loop top
@@ -168,8 +214,6 @@ public final class GenerationLoop {
                 let (a, e, _) = census()
                 if a > 0 && a == e { status = .finished; break loop }   // no forward pass needed
                 out = try forward(pending)
-            } else {
-                out = try forwardWithMask(pending, &stats)
             }
         }
         stats.totalTime = now()
@@ -188,6 +232,8 @@ public final class GenerationLoop {
             return (allowed, ends, single)
         }
     }
+
+    private func isEnd(_ token: Int) -> Bool { endIDs.contains(token) }
 
     private func accept(_ token: Int) throws(GenerationError) {
         guard matcher != nil else { return }

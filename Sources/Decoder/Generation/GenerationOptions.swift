@@ -12,17 +12,17 @@ public struct GenerationOptions: Sendable, Hashable {
     public var systemMessage: String?
     /// Send the prompt as is, without the chat template.
     public var rawPrompt: Bool
-    /// Compute the next mask on a worker thread while the forward pass runs (see docs/generation.md).
-    public var overlapMask: Bool
+    /// When masks are computed (see `MaskStrategy` and docs/generation.md).
+    public var maskStrategy: MaskStrategy
     /// Kernel threads of the forward pass.
     public var threads: Int
 
     public init(sampling: SamplingOptions = .greedy, systemMessage: String? = nil, rawPrompt: Bool = false,
-                overlapMask: Bool = false, threads: Int = 2) {
+                maskStrategy: MaskStrategy = .automatic, threads: Int = 2) {
         self.sampling = sampling
         self.systemMessage = systemMessage
         self.rawPrompt = rawPrompt
-        self.overlapMask = overlapMask
+        self.maskStrategy = maskStrategy
         self.threads = threads
     }
 }

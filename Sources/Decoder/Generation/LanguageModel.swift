@@ -83,7 +83,7 @@ public final class LanguageModel: @unchecked Sendable {
         }
         let loop = try GenerationLoop(session: session, vocabulary: tokenizer.vocabulary, grammar: grammar,
                                       trie: grammar == nil ? nil : trie, options: options.sampling,
-                                      overlapMask: options.overlapMask)
+                                      maskStrategy: options.maskStrategy)
         let outcome = try loop.run(prompt: ids, onToken: onToken)
         return GenerationResult(text: tokenizer.decodeText(outcome.tokens), tokens: outcome.tokens,
                                 status: outcome.status, stats: outcome.stats)
