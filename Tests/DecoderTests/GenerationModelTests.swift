@@ -117,7 +117,8 @@ final class GenerationModelTests: XCTestCase {
 
     func testCancellationStopsGeneration() async throws {
         let m = try model()
-        let task = Task { try await m.generate(matching: .regex("[a-z ]+"), prompt: "Tell a long story.", options: self.options(400)) }
+        let o = options(400)
+        let task = Task { try await m.generate(matching: .regex("[a-z ]+"), prompt: "Tell a long story.", options: o) }
         try await Task.sleep(nanoseconds: 300_000_000)
         task.cancel()
         do {

@@ -39,7 +39,7 @@ final class GenerationSchemaGrammarTests: XCTestCase {
     }
 
     func testRecursiveReferences() throws {
-        let p = try parser(#"{"type":"object","properties":{"next":{"$ref":"#"}},"required":[]}"#)
+        let p = try parser(##"{"type":"object","properties":{"next":{"$ref":"#"}},"required":[]}"##)
         XCTAssertTrue(try accepts(p, #"{"next":{"next":{}}}"#))
         XCTAssertFalse(try accepts(p, #"{"next":1}"#))
     }
@@ -52,6 +52,11 @@ final class GenerationSchemaGrammarTests: XCTestCase {
         XCTAssertTrue(try accepts(q, #""ab-12""#))
         XCTAssertFalse(try accepts(q, #""ab-""#))
         XCTAssertFalse(try accepts(q, #""Ab-1""#))
+        let r = try parser(#"{"type":"string","pattern":"[0-9]{3}","maxLength":6}"#)   // search, not full match
+        XCTAssertTrue(try accepts(r, #""ab123x""#))
+        XCTAssertFalse(try accepts(r, #""ab12x""#))
+        XCTAssertFalse(try accepts(r, #""ab1234x""#), "maxLength")
+        XCTAssertThrowsError(try Constraint.jsonSchema(#"{"type":"string","pattern":"a$|^b"}"#).compile())
     }
 
     func testEveryAcceptedInstanceOfTheFixturesIsValid() throws {

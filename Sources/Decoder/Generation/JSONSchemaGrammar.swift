@@ -313,6 +313,9 @@ public struct InterimSchemaGrammar: JSONSchemaGrammarCompiler {
             return .regex("\(sign)(0|[1-9]\(Self.digits))\(fraction)", dialect: .ecma)
         }
 
+        /// Formats of `JSONStringFormats` whose texts have no `"`, `\\` or control characters.
+        static let plainFormats: Set<String> = ["uuid", "ipv4", "date", "time", "date-time"]
+
         /// JSON string characters with no escapes (so the raw text is the decoded text).
         static let plainChar = "[^\"\\\\\\u0000-\\u001F]"
 
@@ -328,25 +331,66 @@ public struct InterimSchemaGrammar: JSONSchemaGrammarCompiler {
             if let maxLength, maxLength < minLength { throw Failure(pointer: pointer, reason: "maxLength < minLength") }
             var lookaheads = ""
             if let f = o["format"] {
-                guard let name = f.stringValue, let p = JSONStringFormats.pattern(for: name) else {
-                    throw Failure(pointer: pointer + "/format", reason: "format '\(f.stringValue ?? "?")' is not expressed as a pattern")
+                // Formats whose texts never need escaping in JSON, alone: the format's regex is
+                // then the exact language between the quotes.
+                guard let name = f.stringValue, Self.plainFormats.contains(name), let p = JSONStringFormats.pattern(for: name) else {
+                    throw Failure(pointer: pointer + "/format", reason: "format '\(f.stringValue ?? "?")' is not supported")
                 }
-                lookaheads += "(?=(?:\(p))$)"
+                guard o["pattern"] == nil, o["minLength"] == nil, o["maxLength"] == nil else {
+                    throw Failure(pointer: pointer + "/format", reason: "format with pattern or length bounds")
+                }
+                return .sequence([.literal("\""), .regex(p, dialect: .ecma), .literal("\"")])
             }
             if let p = o["pattern"] {
                 guard let source = p.stringValue else { throw Failure(pointer: pointer + "/pattern", reason: "must be a string") }
                 do { _ = try RegexPattern.parse(source) } catch {
                     throw Failure(pointer: pointer + "/pattern", reason: "\(error)")
                 }
-                lookaheads += "(?=[\\s\\S]*?(?:\(source)))"
+                guard let (body, start, end) = Self.splitAnchors(source) else {
+                    throw Failure(pointer: pointer + "/pattern", reason: "'^' or '$' inside the pattern (only a leading '^' and a trailing '$' are supported)")
+                }
+                // `pattern` searches the decoded string. The lexeme includes both quotes and has
+                // no escapes, so a lookahead at the start of the content sees the decoded value:
+                // a leading '^' is that position, a trailing '$' is the closing quote.
+                lookaheads = "(?=\(start ? "" : "[^\"]*?")(?:\(body))\(end ? "\"" : ""))"
             }
             if lookaheads.isEmpty && minLength == 0 && maxLength == nil {
                 return .rule(jsonStringRule())
             }
-            // Plain characters only: the raw text is the decoded string, so the lookaheads and
+            // Plain characters only: the raw text is the decoded string, so the lookahead and
             // the counted repetition speak about the decoded value (code points).
             let bound = "{\(minLength),\(maxLength.map(String.init) ?? "")}"
-            return .sequence([.literal("\""), .regex("\(lookaheads)\(Self.plainChar)\(bound)", dialect: .ecma), .literal("\"")])
+            return .regex("\"\(lookaheads)\(Self.plainChar)\(bound)\"", dialect: .ecma)
+        }
+
+        /// The pattern without a leading `^` and a trailing `$` (and whether they were there), or
+        /// nil when `^` or `$` occur anywhere else (outside character classes, unescaped).
+        static func splitAnchors(_ source: String) -> (String, Bool, Bool)? {
+            var chars = Array(source)
+            var start = false, end = false
+            if chars.first == "^" { start = true; chars.removeFirst() }
+            // A trailing '$' not escaped (an even number of backslashes before it).
+            if chars.last == "$" {
+                var k = chars.count - 2, slashes = 0
+                while k >= 0 && chars[k] == "\\" { slashes += 1; k -= 1 }
+                if slashes % 2 == 0 { end = true; chars.removeLast() }
+            }
+            var i = 0, inClass = false
+            while i < chars.count {
+                let c = chars[i]
+                if c == "\\" { i += 2; continue }
+                if inClass {
+                    if c == "]" { inClass = false }
+                } else if c == "[" {
+                    inClass = true
+                    if i + 1 < chars.count && chars[i + 1] == "^" { i += 1 }
+                    if i + 1 < chars.count && chars[i + 1] == "]" { i += 1 }
+                } else if c == "^" || c == "$" {
+                    return nil
+                }
+                i += 1
+            }
+            return (String(chars), start, end)
         }
 
         mutating func jsonStringRule() -> RuleID {
