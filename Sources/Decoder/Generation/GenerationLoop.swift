@@ -183,6 +183,8 @@ public final class GenerationLoop {
             sampler.record(token)
             stats.generatedTokens += 1
             guard onToken(token) else { status = .cancelled; break loop }
+            // The last token allowed: its logits would never be used.
+            if tokens.count >= options.maxTokens { continue loop }
 
             pending.removeAll(keepingCapacity: true)
             pending.append(token)
