@@ -109,7 +109,7 @@ def judge_schemas(args, folder, out):
         chunk = list(range(start, min(len(jobs), start + step)))
         start += step
         # First see which compile (max_tokens 1 keeps it cheap), then generate for those.
-        probe = [dict(jobs[k], max_tokens=1) for k in chunk]
+        probe = [dict(jobs[k], compile_only=True) for k in chunk]
         rows, _ = run_batch(args.gen, probe, os.path.join(out, "probe.jsonl"), ["--temperature", str(args.temperature)])
         ok = [k for k, r in zip(chunk, rows) if r["status"] != "error" or not r["error"].startswith("constraint:")]
         ok = ok[: want - len(chosen)]
@@ -201,7 +201,7 @@ def judge_regexes(args, folder, out):
     # JSON Schema patterns search; --regex matches the whole output: anchor-free patterns are used as is.
     jobs = [{"prompt": f"Write a string that matches the regular expression {p}. Answer with the string only.",
              "regex": p, "seed": 5000 + i} for i, p in enumerate(pats)]
-    probe = [dict(j, max_tokens=1) for j in jobs]
+    probe = [dict(j, compile_only=True) for j in jobs]
     rows, _ = run_batch(args.gen, probe, os.path.join(out, "probe-regex.jsonl"), [])
     ok = [j for j, r in zip(jobs, rows) if r["status"] != "error" and pcre.fullmatch(j["regex"], "") is not None]
     ok = ok[: args.regexes]

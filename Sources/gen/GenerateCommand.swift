@@ -179,6 +179,13 @@ struct GenerateCommand: ParsableCommand {
                 } else if let g = job["grammar"] as? String { c = .gbnf(g)
                 } else if let l = job["lark"] as? String { c = .lark(l)
                 } else { c = .none }
+                if job["compile_only"] as? Bool == true {
+                    _ = try c.compile()
+                    record["status"] = "compiled"
+                    let out = try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys])
+                    FileHandle.standardOutput.write(out + Data("\n".utf8))
+                    continue
+                }
                 let r = try llm.generateSynchronously(matching: c, prompt: prompt, options: opts)
                 record["status"] = r.status.rawValue
                 record["text"] = r.text
