@@ -7,8 +7,9 @@ struct Gen: ParsableCommand {
         commandName: "gen",
         abstract: "Structured generation: output that always matches a JSON Schema, regex or grammar.",
         subcommands: [
-            CheckCommand.self, ValidateCommand.self, ConformanceCommand.self, TokenizeCommand.self,
+            GenerateCommand.self, CheckCommand.self, ValidateCommand.self, ConformanceCommand.self, TokenizeCommand.self,
             DetokenizeCommand.self, BenchCommand.self, BenchmarkCommand.self,
-        ]
+        ],
+        defaultSubcommand: GenerateCommand.self
     )
 }

@@ -1,0 +1,93 @@
+import Grammar
+import JSONSchema
+import XCTest
+
+@testable import Decoder
+
+/// The interim schema → grammar path: what it accepts is valid under the validator, and what it
+/// cannot enforce exactly is refused with the schema location.
+final class GenerationSchemaGrammarTests: XCTestCase {
+    private func parser(_ schema: String) throws -> EarleyParser {
+        let g = try Constraint.jsonSchema(schema).compile()!
+        return try EarleyParser(g)
+    }
+
+    private func accepts(_ p: EarleyParser, _ text: String) throws -> Bool {
+        var q = p
+        return try q.push(bytes: Array(text.utf8)) && q.isAccepting
+    }
+
+    func testObjectsWithRequiredAndOptionalPropertiesInOrder() throws {
+        let schema = #"{"type":"object","properties":{"a":{"type":"integer","minimum":0},"b":{"type":"string","maxLength":3},"c":{"type":"boolean"}},"required":["b"]}"#
+        let p = try parser(schema)
+        for ok in [#"{"b":"x"}"#, #"{"a":0,"b":""}"#, #"{"a":12,"b":"abc","c":true}"#, #"{"b":"xy","c":false}"#] {
+            XCTAssertTrue(try accepts(p, ok), ok)
+        }
+        for bad in [#"{}"#, #"{"a":1}"#, #"{"b":"abcd"}"#, #"{"a":-1,"b":""}"#, #"{"b":"x","a":1}"#, #"{"b":"x",}"#, #"{,"b":"x"}"#] {
+            XCTAssertFalse(try accepts(p, bad), bad)
+        }
+    }
+
+    func testArraysEnumsRefsAndAnyOf() throws {
+        let schema = #"""
+        {"$defs": {"color": {"enum": ["red", "green", 3]}},
+         "type": "array", "items": {"anyOf": [{"$ref": "#/$defs/color"}, {"type": "null"}]}, "minItems": 1, "maxItems": 2}
+        """#
+        let p = try parser(schema)
+        for ok in [#"["red"]"#, #"[3,null]"#, #"[null,"green"]"#] { XCTAssertTrue(try accepts(p, ok), ok) }
+        for bad in [#"[]"#, #"["blue"]"#, #"["red","red","red"]"#, #"[4]"#] { XCTAssertFalse(try accepts(p, bad), bad) }
+    }
+
+    func testRecursiveReferences() throws {
+        let p = try parser(##"{"type":"object","properties":{"next":{"$ref":"#"}},"required":[]}"##)
+        XCTAssertTrue(try accepts(p, #"{"next":{"next":{}}}"#))
+        XCTAssertFalse(try accepts(p, #"{"next":1}"#))
+    }
+
+    func testStringFormatAndPatternAreEnforced() throws {
+        let p = try parser(#"{"type":"string","format":"date"}"#)
+        XCTAssertTrue(try accepts(p, #""2024-02-29""#))
+        XCTAssertFalse(try accepts(p, #""2023-02-29""#))
+        let q = try parser(#"{"type":"string","pattern":"^[a-z]+-[0-9]+$"}"#)
+        XCTAssertTrue(try accepts(q, #""ab-12""#))
+        XCTAssertFalse(try accepts(q, #""ab-""#))
+        XCTAssertFalse(try accepts(q, #""Ab-1""#))
+        let r = try parser(#"{"type":"string","pattern":"[0-9]{3}","maxLength":6}"#)   // search, not full match
+        XCTAssertTrue(try accepts(r, #""ab123x""#))
+        XCTAssertFalse(try accepts(r, #""ab12x""#))
+        XCTAssertFalse(try accepts(r, #""ab1234x""#), "maxLength")
+        XCTAssertThrowsError(try Constraint.jsonSchema(#"{"type":"string","pattern":"a$|^b"}"#).compile())
+    }
+
+    func testEveryAcceptedInstanceOfTheFixturesIsValid() throws {
+        // Generated-style instances: whatever the grammar accepts, the validator must accept.
+        let schema = #"{"type":"object","properties":{"n":{"type":"number","exclusiveMinimum":0},"t":{"type":["string","null"]}},"required":["n","t"]}"#
+        let p = try parser(schema)
+        let validator = try CompiledSchema(try JSONValue(parsing: schema), options: ValidatorOptions(assertFormats: true))
+        for text in [#"{"n":1,"t":null}"#, #"{"n":0.5,"t":"x"}"#, #"{"n":0,"t":null}"#, #"{"n":0.0,"t":null}"#, #"{"n":-1,"t":"a"}"#, #"{"n":2.25,"t":"\u00e9"}"#] {
+            let accepted = try accepts(p, text)
+            if accepted {
+                XCTAssertTrue(validator.isValid(try JSONValue(parsing: text)), "grammar accepted an invalid instance: \(text)")
+            }
+        }
+        XCTAssertFalse(try accepts(p, #"{"n":0,"t":null}"#), "exclusiveMinimum 0 excludes 0")
+    }
+
+    func testWhatCannotBeEnforcedIsRefusedWithTheLocation() {
+        let cases: [(String, String)] = [
+            (#"{"type":"object","properties":{"a":{"type":"integer","maximum":5}}}"#, "/properties/a/maximum"),
+            (#"{"type":"array","uniqueItems":true}"#, "/uniqueItems"),
+            (#"{"oneOf":[{"type":"integer"},{"type":"number"}]}"#, "/oneOf/1"),
+            (#"{"type":"string","format":"email"}"#, "/format"),
+            (#"{"$ref":"other.json#/x"}"#, "/$ref"),
+            (#"{"allOf":[{"type":"string"},{"maxLength":2}]}"#, "/allOf"),
+        ]
+        for (schema, pointer) in cases {
+            XCTAssertThrowsError(try Constraint.jsonSchema(schema).compile(), schema) { e in
+                XCTAssert("\(e)".contains(pointer), "\(e) should name \(pointer)")
+            }
+        }
+        XCTAssertThrowsError(try Constraint.jsonSchema("{not json").compile())
+        XCTAssertThrowsError(try Constraint.regex("[a-").compile())
+    }
+}
