@@ -121,7 +121,7 @@ extension SchemaGrammarBuilder {
             slots.append(Slot(key: k, required: requiredSet.contains(k), value: value, bit: bit))
         }
         if bitOf.count > 12 {
-            throw SchemaCompileError(.budget, at: pointer(c.atoms[0].node), "dependencies among more than 12 properties")
+            throw SchemaCompileError(.budget, at: at(c), "dependencies among more than 12 properties")
         }
         var deps: [(Int, [Int])] = []
         for (k, vs) in depPairs where !vs.isEmpty {
@@ -152,7 +152,7 @@ extension SchemaGrammarBuilder {
                 guard let value = try valueRule(Conj(atoms: nodes.map { Atom(node: $0, expanded: 0) }, negated: [])) else { continue }
                 // The key language.
                 let named = keys
-                let at = pointer(c.atoms[0].node)
+                let at = at(c)
                 var emptyKeys = false
                 let build: (inout RegexIR) throws(SchemaCompileError) -> RegexIR.Expr = { [self] ir throws(SchemaCompileError) in
                     let anyContent = ir.repeat(JSONStringEncoding.encode(&ir, .all), min: 0, max: nil)
@@ -195,7 +195,7 @@ extension SchemaGrammarBuilder {
             }
         }
         var plan = ObjectPlan(slots: slots, first: nil, later: nil, minP: minP, maxP: maxP,
-                              cap: max(1, minP, (maxP ?? -1) + 1), deps: deps, at: pointer(c.atoms[0].node))
+                              cap: max(1, minP, (maxP ?? -1) + 1), deps: deps, at: at(c))
         if !classes.isEmpty {
             let f = try newRule("member0@\(plan.at)")
             let l = try newRule("member@\(plan.at)")
@@ -325,7 +325,7 @@ extension SchemaGrammarBuilder {
         if maxI.map({ $0 > P }) ?? true {
             restRule = try valueRule(Conj(atoms: nodes(at: nil).map { Atom(node: $0, expanded: 0) }, negated: []))
         }
-        let at = pointer(c.atoms[0].node)
+        let at = at(c)
         let comma = punct(",")
         // Tail after P items.
         var tail: RuleID? = nil

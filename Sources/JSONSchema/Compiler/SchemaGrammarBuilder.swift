@@ -62,6 +62,9 @@ struct SchemaGrammarBuilder {
         return keyword.isEmpty ? base : base + "/" + JSONPointer.escape(keyword)
     }
 
+    /// Pointer naming a conjunction (its first node; "" for the empty conjunction, any value).
+    func at(_ c: Conj) -> String { c.atoms.first.map { pointer($0.node) } ?? "" }
+
     mutating func build() throws(SchemaCompileError) -> (GrammarIR, [TerminalID: ExternalTerminal]) {
         let start = try valueRule(Conj(atoms: [Atom(node: schema.root, expanded: 0)], negated: []))
         guard let start else {
@@ -147,14 +150,15 @@ struct SchemaGrammarBuilder {
             }
             i += 1
         }
-        return Conj(atoms: atoms.sorted(), negated: Array(Set(c.negated)).sorted())
+        // Discovery order (root, then allOf and $ref targets in order) is the slot order of objects.
+        return Conj(atoms: atoms, negated: Array(Set(c.negated)).sorted())
     }
 
     /// The rule for values valid under `c` (nil: no value is).
     mutating func valueRule(_ c0: Conj) throws(SchemaCompileError) -> RuleID? {
         guard let c = try closure(c0) else { return nil }
         if let r = ruleForConj[c] { return r }
-        let r = try newRule("v\(rules.count)@\(pointer(c.atoms[0].node))")
+        let r = try newRule("v\(rules.count)@\(at(c))")
         ruleForConj[c] = r
         let body = try valueBody(c)
         if body.isEmpty {
@@ -367,9 +371,9 @@ struct SchemaGrammarBuilder {
             for n in negatedScalars { excluded.append(try scalarLanguage(n, in: &ir)) }
             scalars = ir.and([scalars, ir.not(ir.or(excluded))])
         }
-        if ir.overBudget { throw SchemaCompileError(.budget, at: pointer(c.atoms[0].node), "scalar language too large") }
+        if ir.overBudget { throw SchemaCompileError(.budget, at: at(c), "scalar language too large") }
         if scalars != RegexIR.nothing {
-            out.append(.terminal(terminal("scalar@\(pointer(c.atoms[0].node))", ir, scalars)))
+            out.append(.terminal(terminal("scalar@\(at(c))", ir, scalars)))
         }
         if allowed.contains(.object), let r = try objectRule(c) { out.append(.rule(r)) }
         if allowed.contains(.array), let r = try arrayRule(c) { out.append(.rule(r)) }
