@@ -34,8 +34,19 @@ LIST="$OUT/files.txt"
 for p in "${PATHS[@]}"; do
   if [ -d "$p" ]; then find "$p" -name '*.json' | sort; else echo "$p"; fi
 done | awk -v n="$SAMPLE" '(NR - 1) % n == 0' > "$LIST"
-mapfile -t FILES < "$LIST"
-.build/release/gen maskbench "${FILES[@]}" --out "$OUT/structgen.jsonl" --tokenizer "$MODEL" --time-limit "$LIMIT"
+# A crash (which would end the run) is recorded for the file that caused it, and the run resumes.
+until .build/release/gen maskbench --list "$LIST" --out "$OUT/structgen.jsonl" --tokenizer "$MODEL" --time-limit "$LIMIT"; do
+  python3 - "$LIST" "$OUT/structgen.jsonl" <<'PY'
+import json, os, sys
+done = {json.loads(l)["id"] for l in open(sys.argv[2]) if l.strip()}
+for p in open(sys.argv[1]):
+    p = p.strip()
+    if p and os.path.basename(p) not in done:
+        open(sys.argv[2], "a").write(json.dumps({"id": os.path.basename(p), "engine": "structgen", "status": "crash",
+                                                 "strict_status": "crash", "ttfm_us": None, "mask_us": [], "tests": 0}) + "\n")
+        break
+PY
+done
 .venv-peers/bin/python "$SHARED/peerbench/run.py" llguidance --tokenizer "$OUT/tok" --out "$OUT/llguidance.jsonl" \
   --time-limit "$LIMIT" --list "$LIST"
 .build/release/gen maskbench --summary "$OUT/structgen.jsonl" "$OUT/llguidance.jsonl"

@@ -34,15 +34,19 @@ struct MaskBenchCommand: ParsableCommand {
     @Option(help: "Per-schema time limit in seconds (compile and all tests): beyond it the record says timeout.")
     var timeLimit: Double = 60
 
+    @Option(help: "A file listing fixture paths, one a line (in addition to the arguments).")
+    var list: String?
+
     @Option(help: "Use every Nth file only.")
     var sample: Int = 1
 
-    @Option(help: "Print the summary table of these record files (side by side, common ids) and exit.")
-    var summary: [String] = []
+    @Flag(help: "Treat the paths as record files (JSON lines) and print their table side by side (common ids).")
+    var summary = false
 
     func run() throws {
-        if !summary.isEmpty {
-            try MaskBenchSummary.print(summary)
+        if summary {
+            guard !paths.isEmpty else { throw ValidationError("--summary needs record files") }
+            try MaskBenchSummary.print(paths)
             return
         }
         guard let out else { throw ValidationError("--out is required (or --summary)") }
@@ -52,6 +56,10 @@ struct MaskBenchCommand: ParsableCommand {
             throw ValidationError("cannot load the tokenizer of \(path): \(error)")
         }
         var files: [String] = []
+        if let list {
+            guard let data = FileManager.default.contents(atPath: list) else { throw ValidationError("cannot read \(list)") }
+            files += String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init).filter { !$0.isEmpty }
+        }
         for p in paths {
             var isDir: ObjCBool = false
             if FileManager.default.fileExists(atPath: p, isDirectory: &isDir), isDir.boolValue {

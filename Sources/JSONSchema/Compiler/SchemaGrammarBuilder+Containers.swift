@@ -13,7 +13,7 @@ extension SchemaGrammarBuilder {
     struct ObjectAtom {
         var node: Int
         var order: [String] = []
-        var named: [String: Int] = [:]
+        var named: [ExactKey: Int] = [:]
         var patterns: [(ECMARegex, String, Int)] = []
         var additional: Int?
         var hasProperties = false
@@ -40,16 +40,18 @@ extension SchemaGrammarBuilder {
         var maxP: Int?
         var cap: Int
         var deps: [(Int, [Int])]  // bit → bits
+        var absentOne: [[Int]] = []  // for each: not all of these bits
         var at: String
     }
 
-    mutating func objectRule(_ c: Conj) throws(SchemaCompileError) -> RuleID? {
+    mutating func objectRule(_ c: Conj, notAll: [[String]] = []) throws(SchemaCompileError) -> RuleID? {
         var atoms: [ObjectAtom] = []
         var required: [String] = []
         var depPairs: [(String, [String])] = []
         var minP = 0
         var maxP: Int? = nil
         var nameSchemas: [Int] = []
+        var forbiddenKeys = Set<ExactKey>()
         for a in c.atoms {
             let node = schema.nodes[a.node]
             var oa = ObjectAtom(node: a.node)
@@ -57,7 +59,7 @@ extension SchemaGrammarBuilder {
                 switch kw.check {
                 case .properties(let named, let patterns, let additional):
                     oa.hasProperties = true
-                    for (k, n) in named { oa.named[k.string] = n }
+                    for (k, n) in named { oa.named[k] = n }
                     if case .object(let p)? = node.raw?["properties"] { oa.order = p.uniqueMembers.map(\.key) }
                     for (rx, n) in patterns { oa.patterns.append((rx, rx.source, n)) }
                     oa.additional = additional
@@ -67,6 +69,7 @@ extension SchemaGrammarBuilder {
                     for (key, n) in list {
                         let dn = schema.nodes[n]
                         if dn.keywords.isEmpty && !dn.alwaysFails { continue }
+                        if dn.alwaysFails { forbiddenKeys.insert(ExactKey(key)); continue }
                         var names: [String] = []
                         for dk in dn.keywords {
                             guard case .required(let r) = dk.check else {
@@ -88,49 +91,59 @@ extension SchemaGrammarBuilder {
         if let m = maxP, m < minP { return nil }
         // Slot order.
         var keys: [String] = []
-        var seen = Set<String>()
-        func add(_ k: String) { if seen.insert(k).inserted { keys.append(k) } }
+        // Keys compare by code points (RFC 8259 §8.3), not by Swift's canonical equivalence.
+        var seen = Set<ExactKey>()
+        func add(_ k: String) { if seen.insert(ExactKey(k)).inserted { keys.append(k) } }
         for oa in atoms { for k in oa.order { add(k) } }
         for k in required { add(k) }
         for (k, vs) in depPairs { add(k); for v in vs { add(v) } }
+        for names in notAll { for k in names { add(k) } }
+        for k in forbiddenKeys { add(k.string) }
         knownNames.formUnion(keys)
-        let requiredSet = Set(required)
+        let requiredSet = Set(required.map(ExactKey.init))
         var run = ValidationRun(schema: schema, recordErrors: false)
         var none: Annotations?
         // Slots.
-        var depKeys = Set<String>()
-        for (k, vs) in depPairs where !vs.isEmpty { depKeys.insert(k); depKeys.formUnion(vs) }
+        var depKeys = Set<ExactKey>()
+        for (k, vs) in depPairs where !vs.isEmpty { depKeys.insert(ExactKey(k)); depKeys.formUnion(vs.map(ExactKey.init)) }
+        for names in notAll { depKeys.formUnion(names.map(ExactKey.init)) }
         var slots: [Slot] = []
-        var bitOf: [String: Int] = [:]
+        var bitOf: [ExactKey: Int] = [:]
         for k in keys {
             var nodes: [Int] = []
             for oa in atoms where oa.hasProperties {
-                if let n = oa.named[k] { nodes.append(n); continue }
+                if let n = oa.named[ExactKey(k)] { nodes.append(n); continue }
                 let matching = oa.patterns.filter { $0.0.search(k) }.map(\.2)
                 if !matching.isEmpty { nodes += matching } else if let n = oa.additional { nodes.append(n) }
             }
-            var allowedName = true
+            var allowedName = !forbiddenKeys.contains(ExactKey(k))
             for n in nameSchemas where !run.evaluate(n, .string(k), &none) { allowedName = false }
             let value = allowedName ? try valueRule(Conj(atoms: nodes.map { Atom(node: $0, expanded: 0) }, negated: [])) : nil
             guard let value else {
-                if requiredSet.contains(k) { return nil }
+                if requiredSet.contains(ExactKey(k)) { return nil }
                 continue  // forbidden key: no slot, and the extra classes exclude it too
             }
             var bit: Int? = nil
-            if depKeys.contains(k) { bit = bitOf.count; bitOf[k] = bit }
-            slots.append(Slot(key: k, required: requiredSet.contains(k), value: value, bit: bit))
+            if depKeys.contains(ExactKey(k)) { bit = bitOf.count; bitOf[ExactKey(k)] = bit }
+            slots.append(Slot(key: k, required: requiredSet.contains(ExactKey(k)), value: value, bit: bit))
         }
         if bitOf.count > 12 {
             throw SchemaCompileError(.budget, at: at(c), "dependencies among more than 12 properties")
         }
         var deps: [(Int, [Int])] = []
         for (k, vs) in depPairs where !vs.isEmpty {
-            guard let b = bitOf[k] else { continue }  // the key can never be present
+            guard let b = bitOf[ExactKey(k)] else { continue }  // the key can never be present
             var targets: [Int] = []
             var impossible = false
-            for v in vs { if let t = bitOf[v] { targets.append(t) } else { impossible = true } }
+            for v in vs { if let t = bitOf[ExactKey(v)] { targets.append(t) } else { impossible = true } }
             if impossible { targets.append(-1) }  // k present ⇒ a forbidden key present: k is forbidden
             deps.append((b, targets))
+        }
+        var absentOne: [[Int]] = []
+        for names in notAll {
+            // A name that can never be present already satisfies "not all present".
+            if names.contains(where: { bitOf[ExactKey($0)] == nil }) { continue }
+            absentOne.append(names.map { bitOf[ExactKey($0)]! })
         }
         // Extra keys.
         let allPatterns: [(ECMARegex, String, Int, Int)] = atoms.enumerated().flatMap { (i, oa) in oa.patterns.map { ($0.0, $0.1, $0.2, i) } }
@@ -195,7 +208,7 @@ extension SchemaGrammarBuilder {
             }
         }
         var plan = ObjectPlan(slots: slots, first: nil, later: nil, minP: minP, maxP: maxP,
-                              cap: max(1, minP, (maxP ?? -1) + 1), deps: deps, at: at(c))
+                              cap: max(1, minP, (maxP ?? -1) + 1), deps: deps, absentOne: absentOne, at: at(c))
         if !classes.isEmpty {
             let f = try newRule("member0@\(plan.at)")
             let l = try newRule("member@\(plan.at)")
@@ -225,7 +238,7 @@ extension SchemaGrammarBuilder {
     }
 
     mutating func namedKey(_ key: String, first: Bool) throws(SchemaCompileError) -> TerminalID {
-        let cacheKey = (first ? "n0:" : "n1:") + key
+        let cacheKey = (first ? "n0:" : "n1:") + key.unicodeScalars.map { String($0.value, radix: 16) }.joined(separator: ",")
         if let t = punctuation[cacheKey] { return t }
         let t = try keyTerminalQuoted(JSONWriter.string(.string(key)), first: first) { ir in
             ir.concat([ir.literal("\""), JSONStringEncoding.literal(&ir, key), ir.literal("\"")])
@@ -244,6 +257,9 @@ extension SchemaGrammarBuilder {
             // Dependencies hold?
             for (b, targets) in plan.deps where bits & (1 << UInt32(b)) != 0 {
                 for t in targets where t < 0 || bits & (1 << UInt32(t)) == 0 { objectStateRules[key] = .some(nil); return nil }
+            }
+            for group in plan.absentOne where group.allSatisfy({ bits & (1 << UInt32($0)) != 0 }) {
+                objectStateRules[key] = .some(nil); return nil
             }
             let lo = max(0, plan.minP - c)
             let hi = plan.maxP.map { $0 - c }
@@ -284,6 +300,7 @@ extension SchemaGrammarBuilder {
         var minI = 0
         var maxI: Int? = nil
         var unique: Int? = nil
+        var contains: (node: Int, lo: Int, hi: Int?, at: String)? = nil
         for a in c.atoms {
             for kw in schema.nodes[a.node].keywords {
                 switch kw.check {
@@ -296,7 +313,10 @@ extension SchemaGrammarBuilder {
                 case .contains(let n, let lo, let hi, _):
                     if lo == 0 && hi == nil { continue }
                     if schema.nodes[n].keywords.isEmpty && !schema.nodes[n].alwaysFails { minI = max(minI, lo); if let hi { maxI = min(maxI ?? hi, hi) }; continue }
-                    throw SchemaCompileError(.cannotEnforceExactly, at: pointer(a.node, kw.name), "contains with a constraining schema (needs item classification; not compiled yet)")
+                    if contains != nil {
+                        throw SchemaCompileError(.cannotEnforceExactly, at: pointer(a.node, kw.name), "two contains keywords on one array (not compiled)")
+                    }
+                    contains = (n, lo, hi, pointer(a.node, kw.name))
                 default: break
                 }
             }
@@ -306,6 +326,13 @@ extension SchemaGrammarBuilder {
             throw SchemaCompileError(.cannotEnforceExactly, at: pointer(u, "uniqueItems"), "uniqueItems over more than one item is not a context-free constraint in general (not compiled yet)")
         }
         let P = prefixes.map(\.count).max() ?? 0
+        if let contains {
+            guard P == 0 else {
+                throw SchemaCompileError(.cannotEnforceExactly, at: contains.at, "contains beside prefixItems (not compiled)")
+            }
+            _ = try negatable(contains.node)  // items are told apart by the contains schema and its complement
+            return try containsArray(rests: rests.filter { $0 >= 0 }, contains, minI: minI, maxI: maxI, at: at(c))
+        }
         func nodes(at j: Int?) -> [Int] {
             var out: [Int] = []
             for (p, r) in zip(prefixes, rests) {
@@ -371,6 +398,43 @@ extension SchemaGrammarBuilder {
             next = r
         }
         guard let inner = next else { return nil }
+        let r = try newRule("array@\(at)")
+        rules[Int(r.index)].body = .sequence([.terminal(punct("[")), .rule(inner), .terminal(punct("]"))])
+        return r
+    }
+
+    /// Arrays whose items are counted by a `contains` schema S (negatable): states are (items so
+    /// far, capped for min/maxItems) × (items matching S so far, capped for min/maxContains).
+    mutating func containsArray(rests: [Int], _ contains: (node: Int, lo: Int, hi: Int?, at: String), minI: Int, maxI: Int?,
+                                at: String) throws(SchemaCompileError) -> RuleID? {
+        let base = rests.map { Atom(node: $0, expanded: 0) }
+        let matching = try valueRule(Conj(atoms: base + [Atom(node: contains.node, expanded: 0)], negated: []))
+        let other = try valueRule(Conj(atoms: base, negated: [contains.node]))
+        let cp = max(1, minI, (maxI ?? -1) + 1)
+        let cm = max(contains.lo, (contains.hi ?? -1) + 1, 0)
+        let comma = punct(",")
+        var memo: [Int: RuleID?] = [:]
+        func state(_ i: Int, _ k: Int, _ b: inout SchemaGrammarBuilder) throws(SchemaCompileError) -> RuleID? {
+            let key = i * (cm + 2) + k
+            if let r = memo[key] { return r }
+            if let m = maxI, i > m { memo[key] = .some(nil); return nil }
+            if let h = contains.hi, k > h { memo[key] = .some(nil); return nil }
+            // The rule exists before its body: capped states refer to themselves.
+            let r = try b.newRule("contains\(i).\(k)@\(at)")
+            memo[key] = .some(r)
+            var alts: [GrammarExpr] = []
+            if i >= minI && k >= contains.lo { alts.append(.empty) }
+            if maxI.map({ i < $0 }) ?? true {
+                let sep: [GrammarExpr] = i > 0 ? [.terminal(comma)] : []
+                if let m = matching, let next = try state(min(i + 1, cp), min(k + 1, cm), &b) { alts.append(.sequence(sep + [.rule(m), .rule(next)])) }
+                if let o = other, let next = try state(min(i + 1, cp), k, &b) { alts.append(.sequence(sep + [.rule(o), .rule(next)])) }
+            }
+            b.rules[Int(r.index)].body = .choice(alts)
+            if alts.isEmpty { memo[key] = .some(nil); return nil }
+            return r
+        }
+        // Recursion depth is at most cp + cm.
+        guard let inner = try state(0, 0, &self) else { return nil }
         let r = try newRule("array@\(at)")
         rules[Int(r.index)].body = .sequence([.terminal(punct("[")), .rule(inner), .terminal(punct("]"))])
         return r

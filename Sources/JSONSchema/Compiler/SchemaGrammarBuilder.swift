@@ -237,7 +237,7 @@ struct SchemaGrammarBuilder {
     /// properties with disjoint constant values (a discriminator).
     func provablyDisjoint(_ ns: [Int], under c: Conj) throws(SchemaCompileError) -> Bool {
         var sets: [TypeSet] = []
-        var consts: [[String: JSONValue]] = []
+        var consts: [[ExactKey: JSONValue]] = []
         for n in ns {
             guard let closed = try closure(Conj(atoms: c.atoms + [Atom(node: n, expanded: 0)], negated: [])) else {
                 sets.append(TypeSet(rawValue: 0)); consts.append([:]); continue
@@ -264,19 +264,19 @@ struct SchemaGrammarBuilder {
     }
 
     /// Required property → the single value its `const` (or one-value `enum`) allows.
-    func discriminators(_ c: Conj) -> [String: JSONValue] {
-        var required: Set<String> = []
-        var named: [String: [Int]] = [:]
+    func discriminators(_ c: Conj) -> [ExactKey: JSONValue] {
+        var required: Set<ExactKey> = []
+        var named: [ExactKey: [Int]] = [:]
         for a in c.atoms {
             for kw in schema.nodes[a.node].keywords {
                 switch kw.check {
-                case .required(let r): required.formUnion(r)
-                case .properties(let m, _, _): for (k, n) in m { named[k.string, default: []].append(n) }
+                case .required(let r): required.formUnion(r.map(ExactKey.init))
+                case .properties(let m, _, _): for (k, n) in m { named[k, default: []].append(n) }
                 default: break
                 }
             }
         }
-        var out: [String: JSONValue] = [:]
+        var out: [ExactKey: JSONValue] = [:]
         for key in required {
             for n in named[key] ?? [] {
                 guard let closed = try? closure(Conj(atoms: [Atom(node: n, expanded: 0)], negated: [])) else { continue }
@@ -342,7 +342,14 @@ struct SchemaGrammarBuilder {
         var out: [GrammarExpr] = []
         // Negations: each negated node must be a scalar language; whole types it accepts are removed.
         var negatedScalars: [Int] = []
+        var notAll: [[String]] = []
         for n in c.negated {
+            // `not: {required: [...]}` (optionally with type object): objects missing one of the names.
+            if let (names, typed) = requiredOnly(n) {
+                if !typed { allowed = allowed.intersection(.object) }
+                notAll.append(names)
+                continue
+            }
             let shape = try negatable(n)
             if shape.objects == .all { allowed.remove(.object) }
             if shape.arrays == .all { allowed.remove(.array) }
@@ -375,9 +382,26 @@ struct SchemaGrammarBuilder {
         if scalars != RegexIR.nothing {
             out.append(.terminal(terminal("scalar@\(at(c))", ir, scalars)))
         }
-        if allowed.contains(.object), let r = try objectRule(c) { out.append(.rule(r)) }
+        if allowed.contains(.object), let r = try objectRule(c, notAll: notAll) { out.append(.rule(r)) }
         if allowed.contains(.array), let r = try arrayRule(c) { out.append(.rule(r)) }
         return out
+    }
+
+    /// A node whose only keywords are `required` (and possibly `type: object`): its names, and
+    /// whether the type is given.
+    func requiredOnly(_ n: Int) -> ([String], Bool)? {
+        let node = schema.nodes[n]
+        guard !node.alwaysFails else { return nil }
+        var names: [String]? = nil
+        var typed = false
+        for kw in node.keywords {
+            switch kw.check {
+            case .required(let r): names = (names ?? []) + r
+            case .type(let t, _) where t == .object: typed = true
+            default: return nil
+            }
+        }
+        return names.map { ($0, typed) }
     }
 
     /// Raw keyword values of the conjunction's nodes with the given keys, per node.
