@@ -35,7 +35,12 @@ for p in "${PATHS[@]}"; do
   if [ -d "$p" ]; then find "$p" -name '*.json' | sort; else echo "$p"; fi
 done | awk -v n="$SAMPLE" '(NR - 1) % n == 0' > "$LIST"
 # A crash (which would end the run) is recorded for the file that caused it, and the run resumes.
-until .build/release/gen maskbench --list "$LIST" --out "$OUT/structgen.jsonl" --tokenizer "$MODEL" --time-limit "$LIMIT"; do
+while true; do
+  rc=0
+  .build/release/gen maskbench --list "$LIST" --out "$OUT/structgen.jsonl" --tokenizer "$MODEL" --time-limit "$LIMIT" || rc=$?
+  [ "$rc" -le 128 ] || { echo "gen maskbench: exit $rc (signal): recording a crash and resuming" >&2; }
+  [ "$rc" -eq 0 ] && break
+  [ "$rc" -le 128 ] && exit "$rc"
   python3 - "$LIST" "$OUT/structgen.jsonl" <<'PY'
 import json, os, sys
 done = {json.loads(l)["id"] for l in open(sys.argv[2]) if l.strip()}

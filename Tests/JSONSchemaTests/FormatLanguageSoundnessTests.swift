@@ -12,14 +12,14 @@ final class FormatLanguageSoundnessTests: XCTestCase {
             let pattern = try XCTUnwrap(JSONStringFormats.pattern(for: name), name)
             var dfa = try ByteDFA(ecma: pattern, mode: .fullMatch)
             var checked = 0
-            for seed in 0..<400 {
+            for seed in 0..<150 {
                 for length in [4, 12, 40, 300] {
                     guard let s = try dfa.randomAcceptedString(seed: UInt64(seed * 7919 + length), maxLength: length) else { continue }
                     checked += 1
                     XCTAssertEqual(FormatChecker.check(name, s), true, "\(name): the grammar's language holds '\(s)', which the validator rejects")
                 }
             }
-            XCTAssertGreaterThan(checked, 100, name)
+            XCTAssertGreaterThan(checked, 50, name)
         }
     }
 

@@ -409,8 +409,16 @@ struct SchemaGrammarBuilder {
         var out: [(Int, JSONValue)] = []
         for a in c.atoms {
             guard let raw = schema.nodes[a.node].raw else { continue }
+            // Only keywords the validator compiled (drafts 4–7 ignore the siblings of $ref; a
+            // metaschema may turn vocabularies off); draft 4's boolean exclusive* go with min/max.
+            let names = Set(schema.nodes[a.node].keywords.map(\.name))
             var pairs: [(String, JSONValue)] = []
-            for m in raw.uniqueMembers where keys.contains(m.key) { pairs.append((m.key, m.value)) }
+            for m in raw.uniqueMembers where keys.contains(m.key) {
+                let compiled = names.contains(m.key)
+                    || (m.key == "exclusiveMinimum" && m.value.boolValue != nil && names.contains("minimum"))
+                    || (m.key == "exclusiveMaximum" && m.value.boolValue != nil && names.contains("maximum"))
+                if compiled { pairs.append((m.key, m.value)) }
+            }
             // format is asserted only if the validator asserts it (known formats).
             if !pairs.isEmpty { out.append((a.node, .object(JSONObject(pairs)))) }
         }

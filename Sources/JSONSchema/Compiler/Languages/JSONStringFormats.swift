@@ -42,7 +42,10 @@ public enum JSONStringFormats {
     static let uri = "[A-Za-z][A-Za-z0-9+.\\-]*:(?:\(authority)(?:/\(pathChar)*)?|/?(?:\(segmentChar)\(pathChar)*)?)\(queryAndFragment)"
     static let relativeReference = "(?:\(authority)(?:/\(pathChar)*)?|/(?:\(segmentChar)\(pathChar)*)?|\(segmentCharNoColon)+(?:/\(pathChar)*)?|)\(queryAndFragment)"
     // RFC 1123 labels without "--" in positions 3–4 (so no A-labels: a subset in every draft).
-    static let label = "(?![A-Za-z0-9-]{2}--)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+    // Spelled by length (no lookahead: it would stand inside a repetition): 1, 2, 3, 4, then 5–63
+    // characters whose 3rd and 4th are not both '-'.
+    static let an = "[A-Za-z0-9]", anh = "[A-Za-z0-9-]"
+    static let label = "(?:\(an)(?:\(an)|\(anh)\(an)|\(anh)\(anh)\(an)|\(anh)(?:\(an)\(anh)|-\(an))\(anh){0,58}\(an))?)"
     static let hostname = "(?=[A-Za-z0-9.\\-]{1,253}$)\(label)(?:\\.\(label))*"
     // Dot-atom local parts (no quoted strings) at a host name (no address literals): a subset.
     static let atext = "A-Za-z0-9!#$%&'*+/=?^_`{|}~\\-"
