@@ -115,10 +115,29 @@ public enum JSONStringEncoding {
         return ir.or(alts)
     }
 
+    /// Every spelling of one code point, spelled directly (the general `hex` trie intersects sets
+    /// at every digit, which dominated compiling object keys).
+    static func scalar(_ ir: inout RegexIR, _ cp: UInt32) -> RegexIR.Expr {
+        var alts: [RegexIR.Expr] = []
+        if rawAllowed.contains(cp) { alts.append(ir.chars(CodePointSet(cp))) }
+        for (c, b) in shortEscapes where c == cp { alts.append(ir.literal(bytes: [UInt8(ascii: "\\"), b])) }
+        func digits(_ v: UInt32, _ ir: inout RegexIR) -> RegexIR.Expr {
+            ir.concat([hexDigit(&ir, (v >> 12 & 15)...(v >> 12 & 15)), hexDigit(&ir, (v >> 8 & 15)...(v >> 8 & 15)),
+                       hexDigit(&ir, (v >> 4 & 15)...(v >> 4 & 15)), hexDigit(&ir, (v & 15)...(v & 15))])
+        }
+        if cp < 0x10000 {
+            alts.append(ir.concat(ir.literal("\\u"), digits(cp, &ir)))
+        } else {
+            let high = 0xD800 + ((cp - 0x10000) >> 10), low = 0xDC00 + ((cp - 0x10000) & 0x3FF)
+            alts.append(ir.concat([ir.literal("\\u"), digits(high, &ir), ir.literal("\\u"), digits(low, &ir)]))
+        }
+        return ir.or(alts)
+    }
+
     /// Every spelling of exactly `text`, without the quotes.
     public static func literal(_ ir: inout RegexIR, _ text: String) -> RegexIR.Expr {
         var parts: [RegexIR.Expr] = []
-        for s in text.unicodeScalars { parts.append(encode(&ir, CodePointSet(s.value))) }
+        for s in text.unicodeScalars { parts.append(scalar(&ir, s.value)) }
         return ir.concat(parts)
     }
 }
