@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Grammar
+import JSONSchema
 
 /// `gen check`: says accept or reject for texts under a constraint, as the compiled automaton decides.
 struct CheckCommand: ParsableCommand {
@@ -16,6 +17,7 @@ struct CheckCommand: ParsableCommand {
             Example:
               printf '2026-11-25\\n2026-13-01\\n' | gen check --regex '\\d{4}-(0[1-9]|1[0-2])-\\d{2}'
               gen check --grammar json.gbnf --file instance.json
+              echo '{"a": 1}' | gen check --schema schema.json
             """
     )
 
@@ -28,9 +30,31 @@ struct CheckCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("A Lark grammar file (start rule 'start'; %import reads beside it).", valueName: "path"))
     var lark: String?
 
+    @Option(name: .long, help: ArgumentHelp("A JSON Schema file: texts must be JSON instances, keys in the schema's order.", valueName: "path"))
+    var schema: String?
+
+    @Option(name: .long, help: ArgumentHelp("Whitespace the --schema grammar allows: flexible (any JSON whitespace), compact, or a number (at most that many per place).", valueName: "policy"))
+    var whitespace: String = "flexible"
+
     func validate() throws {
-        let given = [regex != nil, grammar != nil, lark != nil].filter { $0 }.count
-        guard given == 1 else { throw ValidationError("give exactly one of --regex, --grammar, --lark") }
+        let given = [regex != nil, grammar != nil, lark != nil, schema != nil].filter { $0 }.count
+        guard given == 1 else { throw ValidationError("give exactly one of --regex, --grammar, --lark, --schema") }
+        guard Self.whitespacePolicy(whitespace) != nil else { throw ValidationError("--whitespace must be flexible, compact or a number") }
+    }
+
+    static func whitespacePolicy(_ s: String) -> WhitespacePolicy? {
+        switch s {
+        case "flexible": return .flexible
+        case "compact": return .compact
+        default: return Int(s).flatMap { $0 >= 0 ? .bounded($0) : nil }
+        }
+    }
+
+    /// The grammar judge for --schema.
+    static func loadSchema(_ path: String, whitespace: WhitespacePolicy) throws -> CompiledGrammar {
+        guard let data = FileManager.default.contents(atPath: path) else { throw GrammarError("cannot read \(path)") }
+        let value = try JSONParser.parse(data)
+        return try JSONSchemaGrammar(value, options: SchemaGrammarOptions(whitespace: whitespace)).grammar
     }
 
     /// The grammar judge for --grammar / --lark.
@@ -58,6 +82,8 @@ struct CheckCommand: ParsableCommand {
         do {
             if let regex {
                 dfa = try ByteDFA(ecma: regex, mode: .fullMatch)
+            } else if let schema {
+                parser = try EarleyParser(Self.loadSchema(schema, whitespace: Self.whitespacePolicy(whitespace)!))
             } else {
                 parser = try EarleyParser(Self.loadGrammar(gbnf: grammar, lark: lark))
             }

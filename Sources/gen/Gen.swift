@@ -8,7 +8,7 @@ struct Gen: ParsableCommand {
         abstract: "Structured generation: output that always matches a JSON Schema, regex or grammar.",
         subcommands: [
             GenerateCommand.self, CheckCommand.self, ValidateCommand.self, ConformanceCommand.self, TokenizeCommand.self,
-            DetokenizeCommand.self, BenchCommand.self, BenchmarkCommand.self,
+            DetokenizeCommand.self, BenchCommand.self, BenchmarkCommand.self, MaskBenchCommand.self,
         ],
         defaultSubcommand: GenerateCommand.self
     )

@@ -47,7 +47,8 @@ final class ValueLanguageTests: XCTestCase {
     }
 
     func testUnexpressedFormatsAreRefusedWithPointer() {
-        for f in ["email", "hostname", "uri", "ipv6", "duration"] {
+        // email, hostname, uri and uri-reference are expressed as subsets (FormatLanguageSoundnessTests).
+        for f in ["ipv6", "duration", "regex", "idn-email", "uri-template"] {
             var ir = RegexIR()
             XCTAssertThrowsError(try JSONValueLanguage.language(for: ["type": "string", "format": .string(f)], in: &ir)) { error in
                 let e = error as? SchemaCompileError

@@ -135,6 +135,8 @@ struct SchemaCompiler {
             let context = KeywordContext(node: n, location: location, draft: resource.draft,
                                          vocabularies: resource.vocabularies, base: resource.baseURI)
             result.keywords = try buildKeywords(o, context)
+            result.raw = o
+            result.draft = resource.draft
             result.hasUnevaluated = result.keywords.contains { $0.name.hasPrefix("unevaluated") }
             return result
         default:

@@ -81,6 +81,10 @@ struct SchemaNode: Sendable {
     /// `false` schema.
     var alwaysFails = false
     var hasUnevaluated = false
+    /// The schema object itself (the grammar compiler reads keyword order and leaf keywords from it).
+    var raw: JSONObject?
+    /// Its draft.
+    var draft: Draft = .draft2020_12
 }
 
 /// A schema resource (a document root or a subschema with `$id`) as the dynamic scope needs it.

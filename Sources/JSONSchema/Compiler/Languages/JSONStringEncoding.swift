@@ -12,6 +12,8 @@ import Grammar
 /// ```
 public enum JSONStringEncoding {
     static let surrogates = CodePointSet(ranges: [0xD800...0xDFFF])
+    static let allBMP = CodePointSet(ranges: [0...0xD7FF, 0xE000...0xFFFF])
+    static let allAstral = CodePointSet(ranges: [0x10000...0x10FFFF])
     /// Code points JSON lets appear unescaped: not a control, `"` or `\`.
     static let rawAllowed = CodePointSet(ranges: [0x20...0x21, 0x23...0x5B, 0x5D...0x10FFFF]).subtracting(surrogates)
     static let shortEscapes: [(UInt32, UInt8)] = [
@@ -28,8 +30,20 @@ public enum JSONStringEncoding {
         for (cp, b) in shortEscapes where set.contains(cp) { shorts.insert(b) }
         if !shorts.isEmpty { alts.append(ir.concat(ir.literal("\\"), ir.bytes(shorts))) }
         let bmp = set.intersection(CodePointSet(ranges: [0...0xFFFF])).subtracting(surrogates)
-        if !bmp.isEmpty { alts.append(ir.concat(ir.literal("\\u"), hex(&ir, bmp, base: 0, digits: 4))) }
         let astral = set.intersection(CodePointSet(ranges: [0x10000...0x10FFFF]))
+        if bmp == allBMP && astral == allAstral {
+            // The common case (any character), spelled directly: the digit trie takes far longer.
+            let h = hexDigit(&ir, 0...15)
+            let notD = ir.concat(hexDigit(&ir, 0...12), ir.repeat(h, min: 3, max: 3))
+            let dLow = ir.concat([hexDigit(&ir, 13...13), hexDigit(&ir, 0...7), ir.repeat(h, min: 2, max: 2)])
+            let pair = ir.concat([ir.literal("\\u"), hexDigit(&ir, 13...13), hexDigit(&ir, 8...11), ir.repeat(h, min: 2, max: 2),
+                                  ir.literal("\\u"), hexDigit(&ir, 13...13), hexDigit(&ir, 12...15), ir.repeat(h, min: 2, max: 2)])
+            let eToF = ir.concat(hexDigit(&ir, 14...15), ir.repeat(h, min: 3, max: 3))
+            alts.append(ir.concat(ir.literal("\\u"), ir.or([notD, dLow, eToF])))
+            alts.append(pair)
+            return ir.or(alts)
+        }
+        if !bmp.isEmpty { alts.append(ir.concat(ir.literal("\\u"), hex(&ir, bmp, base: 0, digits: 4))) }
         if !astral.isEmpty { alts.append(surrogatePairs(&ir, astral)) }
         return ir.or(alts)
     }
@@ -101,10 +115,29 @@ public enum JSONStringEncoding {
         return ir.or(alts)
     }
 
+    /// Every spelling of one code point, spelled directly (the general `hex` trie intersects sets
+    /// at every digit, which dominated compiling object keys).
+    static func scalar(_ ir: inout RegexIR, _ cp: UInt32) -> RegexIR.Expr {
+        var alts: [RegexIR.Expr] = []
+        if rawAllowed.contains(cp) { alts.append(ir.chars(CodePointSet(cp))) }
+        for (c, b) in shortEscapes where c == cp { alts.append(ir.literal(bytes: [UInt8(ascii: "\\"), b])) }
+        func digits(_ v: UInt32, _ ir: inout RegexIR) -> RegexIR.Expr {
+            ir.concat([hexDigit(&ir, (v >> 12 & 15)...(v >> 12 & 15)), hexDigit(&ir, (v >> 8 & 15)...(v >> 8 & 15)),
+                       hexDigit(&ir, (v >> 4 & 15)...(v >> 4 & 15)), hexDigit(&ir, (v & 15)...(v & 15))])
+        }
+        if cp < 0x10000 {
+            alts.append(ir.concat(ir.literal("\\u"), digits(cp, &ir)))
+        } else {
+            let high = 0xD800 + ((cp - 0x10000) >> 10), low = 0xDC00 + ((cp - 0x10000) & 0x3FF)
+            alts.append(ir.concat([ir.literal("\\u"), digits(high, &ir), ir.literal("\\u"), digits(low, &ir)]))
+        }
+        return ir.or(alts)
+    }
+
     /// Every spelling of exactly `text`, without the quotes.
     public static func literal(_ ir: inout RegexIR, _ text: String) -> RegexIR.Expr {
         var parts: [RegexIR.Expr] = []
-        for s in text.unicodeScalars { parts.append(encode(&ir, CodePointSet(s.value))) }
+        for s in text.unicodeScalars { parts.append(scalar(&ir, s.value)) }
         return ir.concat(parts)
     }
 }

@@ -20,9 +20,36 @@ public enum JSONStringFormats {
         // A JSON pointer: `/`-separated tokens where `~` is followed by 0 or 1.
         case "json-pointer": return pointer
         case "relative-json-pointer": return "(?:0|[1-9][0-9]*)(?:#|\(pointer))"
+        // Subsets of what the validator accepts (never more): see docs/json-schema.md.
+        case "hostname": return hostname
+        case "email": return email
+        case "uri": return uri
+        case "uri-reference": return "(?:\(uri)|\(relativeReference))"
         default: return nil
         }
     }
+
+    // RFC 3986 as URIFormats reads it (URIReference's split at the first '#', then '?', then a
+    // scheme before the first ':'); IP-literal hosts are left out (a subset).
+    static let uriChars = "A-Za-z0-9\\-._~!$&'()*+,;="
+    static let pct = "%[0-9A-Fa-f]{2}"
+    static let segmentChar = "(?:[\(uriChars):@]|\(pct))"
+    static let segmentCharNoColon = "(?:[\(uriChars)@]|\(pct))"
+    static let pathChar = "(?:[\(uriChars):@/]|\(pct))"
+    static let queryChar = "(?:[\(uriChars):@/?]|\(pct))"
+    static let authority = "//(?:(?:[\(uriChars):]|\(pct))*@)?(?:[\(uriChars)]|\(pct))*(?::[0-9]*)?"
+    static let queryAndFragment = "(?:\\?\(queryChar)*)?(?:#\(queryChar)*)?"
+    static let uri = "[A-Za-z][A-Za-z0-9+.\\-]*:(?:\(authority)(?:/\(pathChar)*)?|/?(?:\(segmentChar)\(pathChar)*)?)\(queryAndFragment)"
+    static let relativeReference = "(?:\(authority)(?:/\(pathChar)*)?|/(?:\(segmentChar)\(pathChar)*)?|\(segmentCharNoColon)+(?:/\(pathChar)*)?|)\(queryAndFragment)"
+    // RFC 1123 labels without "--" in positions 3–4 (so no A-labels: a subset in every draft).
+    // Spelled by length (no lookahead: it would stand inside a repetition): 1, 2, 3, 4, then 5–63
+    // characters whose 3rd and 4th are not both '-'.
+    static let an = "[A-Za-z0-9]", anh = "[A-Za-z0-9-]"
+    static let label = "(?:\(an)(?:\(an)|\(anh)\(an)|\(anh)\(anh)\(an)|\(anh)(?:\(an)\(anh)|-\(an))\(anh){0,58}\(an))?)"
+    static let hostname = "(?=[A-Za-z0-9.\\-]{1,253}$)\(label)(?:\\.\(label))*"
+    // Dot-atom local parts (no quoted strings) at a host name (no address literals): a subset.
+    static let atext = "A-Za-z0-9!#$%&'*+/=?^_`{|}~\\-"
+    static let email = "(?=[\(atext).]{1,64}@)[\(atext)]+(?:\\.[\(atext)]+)*@\(hostname)"
 
     static let pointer = "(?:/(?:[^~/]|~[01])*)*"
     static let octet = "(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"

@@ -14,7 +14,7 @@ import Grammar
 /// ```
 public enum JSONStringLanguage {
     /// Default cap on `maxLength`/`minLength` values expressed as counted repetition.
-    public static let maxCountedLength = 10_000
+    public static let maxCountedLength = 100_000
 
     /// The language of `schema`'s string keywords (other keywords are ignored here).
     public static func language(for schema: JSONValue, at pointer: String = "",

@@ -1,0 +1,569 @@
+import Grammar
+
+/// Compiles the validator's schema graph (`CompiledSchema`) to a `GrammarIR` whose terminals are
+/// exact byte languages (`ExternalTerminal`s).
+///
+/// The unit of compilation is a *conjunction*: the set of schema nodes that apply to one value
+/// (`allOf`, `$ref` and the node itself all apply in place). Disjunctions (`anyOf`, `oneOf`,
+/// `if`/`then`/`else`, `not`) are distributed over the conjunction into alternatives, each its own
+/// conjunction; every conjunction becomes one rule (memoized, so `$ref` cycles are rule cycles).
+/// A pure conjunction is split by JSON type: scalars become one regular language (intersections of
+/// the leaf languages in Languages/), objects a chain of rules over the ordered property slots,
+/// arrays a chain over positions. Anything not expressed exactly throws `SchemaCompileError`.
+struct SchemaGrammarBuilder {
+    let schema: CompiledSchema
+    let options: SchemaGrammarOptions
+    var rules: [Rule] = []
+    var terminals: [Terminal] = []
+    var external: [TerminalID: ExternalTerminal] = [:]
+    var ruleForConj: [Conj: RuleID] = [:]
+    var punctuation: [String: TerminalID] = [:]
+    var knownNames: Set<String> = []
+    var objectStateRules: [ObjectStateKey: RuleID?] = [:]
+    var objectPlans: [ObjectPlan] = []
+
+    /// One schema node applied in place; `expanded` marks its keywords (by index) whose in-place
+    /// applicators were already taken into the conjunction.
+    struct Atom: Hashable, Comparable {
+        var node: Int
+        var expanded: UInt64
+        static func < (a: Atom, b: Atom) -> Bool { a.node != b.node ? a.node < b.node : a.expanded < b.expanded }
+    }
+
+    /// Nodes that all apply (`atoms`) and nodes that must all fail (`negated`).
+    struct Conj: Hashable {
+        var atoms: [Atom]
+        var negated: [Int]
+    }
+
+    struct ObjectStateKey: Hashable {
+        var object: Int
+        var slot: Int
+        var count: Int
+        var bits: UInt32
+    }
+
+    init(schema: CompiledSchema, options: SchemaGrammarOptions) {
+        self.schema = schema
+        self.options = options
+    }
+
+    static func fragment(_ location: String) -> String {
+        if let i = location.firstIndex(of: "#") {
+            let before = location[..<i]
+            let after = String(location[location.index(after: i)...])
+            return before.isEmpty ? after : location
+        }
+        return location
+    }
+
+    func pointer(_ node: Int, _ keyword: String = "") -> String {
+        let base = Self.fragment(schema.nodes[node].location)
+        return keyword.isEmpty ? base : base + "/" + JSONPointer.escape(keyword)
+    }
+
+    /// Pointer naming a conjunction (its first node; "" for the empty conjunction, any value).
+    func at(_ c: Conj) -> String { c.atoms.first.map { pointer($0.node) } ?? "" }
+
+    mutating func build() throws(SchemaCompileError) -> (GrammarIR, [TerminalID: ExternalTerminal]) {
+        let start = try valueRule(Conj(atoms: [Atom(node: schema.root, expanded: 0)], negated: []))
+        guard let start else {
+            throw SchemaCompileError(.cannotEnforceExactly, at: "", "no value is valid under this schema")
+        }
+        return (GrammarIR(rules: rules, terminals: terminals, start: start), external)
+    }
+
+    // MARK: Rules and terminals
+
+    mutating func newRule(_ name: String) throws(SchemaCompileError) -> RuleID {
+        if rules.count >= options.maxRules {
+            throw SchemaCompileError(.budget, at: "", "more than \(options.maxRules) grammar rules (anyOf/allOf distribution or object states)")
+        }
+        rules.append(Rule(name: name, body: .choice([])))
+        return RuleID(Int32(rules.count - 1))
+    }
+
+    mutating func terminal(_ name: String, _ rx: RegexIR, _ root: RegexIR.Expr) -> TerminalID {
+        let t = TerminalID(Int32(terminals.count))
+        terminals.append(Terminal(name: name, body: .empty))
+        external[t] = ExternalTerminal(rx, root)
+        return t
+    }
+
+    func ws(_ ir: inout RegexIR) -> RegexIR.Expr {
+        let set = ir.bytes(ByteSet([9, 10, 13, 32]))
+        switch options.whitespace {
+        case .flexible: return ir.repeat(set, min: 0, max: nil)
+        case .bounded(let n): return ir.repeat(set, min: 0, max: max(0, n))
+        case .compact: return RegexIR.empty
+        }
+    }
+
+    /// `{`, `}`, `[`, `]`, `,` with whitespace on the inner side(s).
+    mutating func punct(_ text: String) -> TerminalID {
+        if let t = punctuation[text] { return t }
+        var ir = RegexIR()
+        let w = ws(&ir)
+        let e: RegexIR.Expr
+        switch text {
+        case "{", "[": e = ir.concat(ir.literal(text), w)
+        case "}", "]": e = ir.concat(w, ir.literal(text))
+        default: e = ir.concat([w, ir.literal(text), w])
+        }
+        let t = terminal("'\(text)'", ir, e)
+        punctuation[text] = t
+        return t
+    }
+
+    // MARK: Conjunctions
+
+    /// Adds the in-place applicators (`$ref`, `allOf`) of every atom; nil when a `false` schema applies.
+    func closure(_ c: Conj) throws(SchemaCompileError) -> Conj? {
+        var atoms = c.atoms
+        var present = Set(atoms.map(\.node))
+        var i = 0
+        while i < atoms.count {
+            let node = schema.nodes[atoms[i].node]
+            if node.alwaysFails { return nil }
+            for (k, kw) in node.keywords.enumerated() where k < 64 && atoms[i].expanded & (1 << UInt64(k)) == 0 {
+                var targets: [Int] = []
+                switch kw.check {
+                case .ref(let n): targets = [n]
+                case .allOf(let ns): targets = ns
+                case .dynamicRef(let n, _), .recursiveRef(let n):
+                    // The static target is right unless an outer resource re-binds the anchor.
+                    if schema.resources.contains(where: { $0.recursiveAnchor || !$0.dynamicAnchors.isEmpty }) && schema.resources.count > 1 {
+                        throw SchemaCompileError(.cannotEnforceExactly, at: pointer(atoms[i].node, kw.name),
+                                                 "dynamic references resolve by the dynamic scope, which a grammar rule cannot see")
+                    }
+                    targets = [n]
+                default: continue
+                }
+                atoms[i].expanded |= 1 << UInt64(k)
+                for t in targets where !present.contains(t) {
+                    present.insert(t)
+                    atoms.append(Atom(node: t, expanded: 0))
+                }
+            }
+            if node.keywords.count > 64 {
+                throw SchemaCompileError(.budget, at: pointer(atoms[i].node), "more than 64 keywords in one schema object")
+            }
+            i += 1
+        }
+        // Discovery order (root, then allOf and $ref targets in order) is the slot order of objects.
+        return Conj(atoms: atoms, negated: Array(Set(c.negated)).sorted())
+    }
+
+    /// The rule for values valid under `c` (nil: no value is).
+    mutating func valueRule(_ c0: Conj) throws(SchemaCompileError) -> RuleID? {
+        guard let c = try closure(c0) else { return nil }
+        if let r = ruleForConj[c] { return r }
+        let r = try newRule("v\(rules.count)@\(at(c))")
+        ruleForConj[c] = r
+        let body = try valueBody(c)
+        if body.isEmpty {
+            rules[Int(r.index)].body = .choice([])
+            // Leave the (unproductive) rule in place: references to it are dropped by the compiler.
+        } else {
+            rules[Int(r.index)].body = .choice(body)
+        }
+        return body.isEmpty ? nil : r
+    }
+
+    func types(of c: Conj) -> TypeSet {
+        var allowed = TypeSet(rawValue: 0x7F)
+        for a in c.atoms {
+            for kw in schema.nodes[a.node].keywords {
+                if case .type(var t, _) = kw.check {
+                    if t.contains(.number) { t.insert(.integer) }
+                    allowed = allowed.intersection(t)
+                }
+            }
+        }
+        return allowed
+    }
+
+    /// The alternatives of the rule for closed conjunction `c`.
+    mutating func valueBody(_ c: Conj) throws(SchemaCompileError) -> [GrammarExpr] {
+        // Distribute the first disjunction.
+        for a in c.atoms.indices {
+            let node = schema.nodes[c.atoms[a].node]
+            for (k, kw) in node.keywords.enumerated() where c.atoms[a].expanded & (1 << UInt64(k)) == 0 {
+                var branches: [Conj] = []
+                var marked = c
+                marked.atoms[a].expanded |= 1 << UInt64(k)
+                switch kw.check {
+                case .anyOf(let ns):
+                    for n in ns { var b = marked; b.atoms.append(Atom(node: n, expanded: 0)); branches.append(b) }
+                case .oneOf(let ns):
+                    let disjoint = try provablyDisjoint(ns, under: marked)
+                    for (i, n) in ns.enumerated() {
+                        var b = marked
+                        b.atoms.append(Atom(node: n, expanded: 0))
+                        if !disjoint { for (j, m) in ns.enumerated() where j != i { b.negated.append(m) } }
+                        branches.append(b)
+                    }
+                case .not(let n):
+                    var b = marked
+                    b.negated.append(n)
+                    branches.append(b)
+                case .conditional(let i, let t, let e):
+                    var yes = marked
+                    yes.atoms.append(Atom(node: i, expanded: 0))
+                    if let t { yes.atoms.append(Atom(node: t, expanded: 0)) }
+                    var no = marked
+                    no.negated.append(i)
+                    if let e { no.atoms.append(Atom(node: e, expanded: 0)) }
+                    branches = [yes, no]
+                default: continue
+                }
+                var out: [GrammarExpr] = []
+                for b in branches where typesCompatible(b) {
+                    if let r = try valueRule(b) { out.append(.rule(r)) }
+                }
+                return out
+            }
+        }
+        return try pureBody(c)
+    }
+
+    /// Cheap pruning: a branch whose `type`s exclude everything (ignoring negations).
+    func typesCompatible(_ c: Conj) -> Bool {
+        guard let closed = try? closure(c) else { return true }
+        return types(of: closed).rawValue != 0
+    }
+
+    /// `oneOf` branches no value can satisfy two of: their types are disjoint, or two required
+    /// properties with disjoint constant values (a discriminator).
+    func provablyDisjoint(_ ns: [Int], under c: Conj) throws(SchemaCompileError) -> Bool {
+        var sets: [TypeSet] = []
+        var consts: [[ExactKey: JSONValue]] = []
+        for n in ns {
+            guard let closed = try closure(Conj(atoms: c.atoms + [Atom(node: n, expanded: 0)], negated: [])) else {
+                sets.append(TypeSet(rawValue: 0)); consts.append([:]); continue
+            }
+            var t = types(of: closed)
+            if t.contains(.integer) && !t.contains(.number) { t.insert(.number) }
+            sets.append(t)
+            consts.append(discriminators(closed))
+        }
+        for i in ns.indices {
+            for j in ns.indices where j > i {
+                if sets[i].intersection(sets[j]).rawValue == 0 { continue }
+                if sets[i].intersection(sets[j]) == .null || sets[i].intersection(sets[j]).rawValue == 0 { }
+                var separated = false
+                for (key, v) in consts[i] {
+                    if let w = consts[j][key], v != w { separated = true; break }
+                }
+                // Only objects can be told apart by a discriminator.
+                if separated && sets[i].intersection(sets[j]).subtracting(.object).rawValue == 0 { continue }
+                return false
+            }
+        }
+        return true
+    }
+
+    /// Required property → the single value its `const` (or one-value `enum`) allows.
+    func discriminators(_ c: Conj) -> [ExactKey: JSONValue] {
+        var required: Set<ExactKey> = []
+        var named: [ExactKey: [Int]] = [:]
+        for a in c.atoms {
+            for kw in schema.nodes[a.node].keywords {
+                switch kw.check {
+                case .required(let r): required.formUnion(r.map(ExactKey.init))
+                case .properties(let m, _, _): for (k, n) in m { named[k, default: []].append(n) }
+                default: break
+                }
+            }
+        }
+        var out: [ExactKey: JSONValue] = [:]
+        for key in required {
+            for n in named[key] ?? [] {
+                guard let closed = try? closure(Conj(atoms: [Atom(node: n, expanded: 0)], negated: [])) else { continue }
+                for a in closed.atoms {
+                    for kw in schema.nodes[a.node].keywords {
+                        if case .const(let v) = kw.check { out[key] = v }
+                        if case .enumeration(let vs, _) = kw.check, vs.count == 1 { out[key] = vs[0] }
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    // MARK: Pure conjunctions
+
+    mutating func pureBody(_ c: Conj) throws(SchemaCompileError) -> [GrammarExpr] {
+        var allowed = types(of: c)
+        // Keywords the compiler does not enforce exactly: refuse before anything else.
+        for a in c.atoms {
+            for kw in schema.nodes[a.node].keywords {
+                switch kw.check {
+                case .unevaluatedProperties(let n), .unevaluatedItems(let n):
+                    if schema.nodes[n].keywords.isEmpty && !schema.nodes[n].alwaysFails { continue }
+                    throw SchemaCompileError(.cannotEnforceExactly, at: pointer(a.node, kw.name),
+                                             "unevaluated* depends on the annotations of every subschema (not compiled yet)")
+                default: break
+                }
+            }
+        }
+        // enum / const: a finite language, each value checked by the validator against the whole conjunction.
+        var listed: [JSONValue]? = nil
+        var listedAt = 0
+        for a in c.atoms {
+            for kw in schema.nodes[a.node].keywords {
+                var vs: [JSONValue]
+                switch kw.check {
+                case .enumeration(let xs, _): vs = xs
+                case .const(let v): vs = [v]
+                default: continue
+                }
+                if let l = listed { vs = l.filter { x in vs.contains(x) } } else { listedAt = a.node }
+                listed = vs
+            }
+        }
+        if let listed {
+            var run = ValidationRun(schema: schema, recordErrors: false)
+            var none: Annotations?
+            var ir = RegexIR()
+            var alts: [RegexIR.Expr] = []
+            var seen = Set<JSONValue>()
+            for v in listed where !seen.contains(v) {
+                seen.insert(v)
+                guard c.atoms.allSatisfy({ run.evaluate($0.node, v, &none) }) else { continue }
+                guard c.negated.allSatisfy({ !run.evaluate($0, v, &none) }) else { continue }
+                alts.append(try literalLanguage(v, at: pointer(listedAt), in: &ir))
+            }
+            if alts.isEmpty { return [] }
+            let e = ir.or(alts)
+            if ir.overBudget { throw SchemaCompileError(.budget, at: pointer(listedAt, "enum"), "enum too large for one automaton") }
+            return [.terminal(terminal("enum@\(pointer(listedAt))", ir, e))]
+        }
+        var out: [GrammarExpr] = []
+        // Negations: each negated node must be a scalar language; whole types it accepts are removed.
+        var negatedScalars: [Int] = []
+        var notAll: [[String]] = []
+        for n in c.negated {
+            // `not: {required: [...]}` (optionally with type object): objects missing one of the names.
+            if let (names, typed) = requiredOnly(n) {
+                if !typed { allowed = allowed.intersection(.object) }
+                notAll.append(names)
+                continue
+            }
+            let shape = try negatable(n)
+            if shape.objects == .all { allowed.remove(.object) }
+            if shape.arrays == .all { allowed.remove(.array) }
+            negatedScalars.append(n)
+        }
+        // Scalars.
+        var ir = RegexIR()
+        var scalarAlts: [RegexIR.Expr] = []
+        if allowed.contains(.null) { scalarAlts.append(ir.literal("null")) }
+        if allowed.contains(.boolean) { scalarAlts.append(ir.or([ir.literal("true"), ir.literal("false")])) }
+        if allowed.contains(.string) { scalarAlts.append(try stringLanguage(c, in: &ir)) }
+        if allowed.contains(.integer) || allowed.contains(.number) {
+            var numbers = try numberLanguage(c, integerOnly: !allowed.contains(.number), in: &ir)
+            if !negatedScalars.isEmpty {
+                // Complements are taken within plain notation only: the number languages with value
+                // keywords are exact there and leave exponent spellings out.
+                let d = DecimalComparison.digits(&ir)
+                numbers = ir.and([numbers, ir.concat([ir.or([RegexIR.empty, ir.literal("-")]), DecimalComparison.anyMagnitude(&ir)])])
+                _ = d
+            }
+            scalarAlts.append(numbers)
+        }
+        var scalars = ir.or(scalarAlts)
+        if !negatedScalars.isEmpty && scalars != RegexIR.nothing {
+            var excluded: [RegexIR.Expr] = []
+            for n in negatedScalars { excluded.append(try scalarLanguage(n, in: &ir)) }
+            scalars = ir.and([scalars, ir.not(ir.or(excluded))])
+        }
+        if ir.overBudget { throw SchemaCompileError(.budget, at: at(c), "scalar language too large") }
+        if scalars != RegexIR.nothing {
+            out.append(.terminal(terminal("scalar@\(at(c))", ir, scalars)))
+        }
+        if allowed.contains(.object), let r = try objectRule(c, notAll: notAll) { out.append(.rule(r)) }
+        if allowed.contains(.array), let r = try arrayRule(c) { out.append(.rule(r)) }
+        return out
+    }
+
+    /// A node whose only keywords are `required` (and possibly `type: object`): its names, and
+    /// whether the type is given.
+    func requiredOnly(_ n: Int) -> ([String], Bool)? {
+        let node = schema.nodes[n]
+        guard !node.alwaysFails else { return nil }
+        var names: [String]? = nil
+        var typed = false
+        for kw in node.keywords {
+            switch kw.check {
+            case .required(let r): names = (names ?? []) + r
+            case .type(let t, _) where t == .object: typed = true
+            default: return nil
+            }
+        }
+        return names.map { ($0, typed) }
+    }
+
+    /// Raw keyword values of the conjunction's nodes with the given keys, per node.
+    func rawParts(_ c: Conj, keys: Set<String>) -> [(Int, JSONValue)] {
+        var out: [(Int, JSONValue)] = []
+        for a in c.atoms {
+            guard let raw = schema.nodes[a.node].raw else { continue }
+            // Only keywords the validator compiled (drafts 4–7 ignore the siblings of $ref; a
+            // metaschema may turn vocabularies off); draft 4's boolean exclusive* go with min/max.
+            let names = Set(schema.nodes[a.node].keywords.map(\.name))
+            var pairs: [(String, JSONValue)] = []
+            for m in raw.uniqueMembers where keys.contains(m.key) {
+                let compiled = names.contains(m.key)
+                    || (m.key == "exclusiveMinimum" && m.value.boolValue != nil && names.contains("minimum"))
+                    || (m.key == "exclusiveMaximum" && m.value.boolValue != nil && names.contains("maximum"))
+                if compiled { pairs.append((m.key, m.value)) }
+            }
+            // format is asserted only if the validator asserts it (known formats).
+            if !pairs.isEmpty { out.append((a.node, .object(JSONObject(pairs)))) }
+        }
+        return out
+    }
+
+    static let stringKeys: Set<String> = ["minLength", "maxLength", "pattern", "format"]
+    static let numberKeys: Set<String> = ["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"]
+
+    func stringLanguage(_ c: Conj, in ir: inout RegexIR) throws(SchemaCompileError) -> RegexIR.Expr {
+        var parts: [RegexIR.Expr] = []
+        for (node, raw) in rawParts(c, keys: Self.stringKeys) {
+            var raw = raw
+            if case .object(var o) = raw, let f = o["format"]?.stringValue,
+               !schema.nodes[node].keywords.contains(where: { $0.name == "format" }) || FormatChecker.checks[f] == nil {
+                o = JSONObject(o.uniqueMembers.filter { $0.key != "format" }.map { ($0.key, $0.value) })
+                raw = .object(o)
+            }
+            parts.append(try JSONStringLanguage.decodedLanguage(for: raw, at: pointer(node), in: &ir))
+        }
+        let body = parts.isEmpty ? ir.repeat(JSONStringEncoding.encode(&ir, .all), min: 0, max: nil) : ir.and(parts)
+        return ir.concat([ir.literal("\""), body, ir.literal("\"")])
+    }
+
+    func numberLanguage(_ c: Conj, integerOnly: Bool, in ir: inout RegexIR) throws(SchemaCompileError) -> RegexIR.Expr {
+        var parts: [RegexIR.Expr] = []
+        for (node, raw) in rawParts(c, keys: Self.numberKeys) {
+            parts.append(try JSONNumberLanguage.language(for: raw, integer: integerOnly, at: pointer(node), in: &ir))
+        }
+        if parts.isEmpty { parts.append(try JSONNumberLanguage.language(for: .object(JSONObject()), integer: integerOnly, in: &ir)) }
+        if integerOnly {
+            // Draft 4 (as Python's json) counts 1.0 and 1e3 as non-integers.
+            let draft4 = c.atoms.contains { a in schema.nodes[a.node].keywords.contains { kw in
+                if case .type(let t, true) = kw.check, t.contains(.integer), !t.contains(.number) { return true }
+                return false
+            } }
+            if draft4 {
+                let d = DecimalComparison.digits(&ir)
+                parts.append(ir.concat([ir.or([RegexIR.empty, ir.literal("-")]),
+                                        ir.or([ir.literal("0"), ir.concat(DecimalComparison.digit(&ir, 49...57), ir.repeat(d, min: 0, max: nil))])]))
+            }
+        }
+        return parts.count == 1 ? parts[0] : ir.and(parts)
+    }
+
+    /// The JSON texts of exactly `v` (every spelling of strings and numbers, whitespace by policy,
+    /// object keys in the value's order).
+    func literalLanguage(_ v: JSONValue, at ptr: String, in ir: inout RegexIR) throws(SchemaCompileError) -> RegexIR.Expr {
+        switch v {
+        case .null: return ir.literal("null")
+        case .bool(let b): return ir.literal(b ? "true" : "false")
+        case .string(let s): return ir.concat([ir.literal("\""), JSONStringEncoding.literal(&ir, s), ir.literal("\"")])
+        case .number(let n): return try DecimalComparison.signed([.equal], n, at: ptr, in: &ir)
+        case .array(let xs):
+            var parts: [RegexIR.Expr] = [ir.literal("["), ws(&ir)]
+            for (i, x) in xs.enumerated() {
+                if i > 0 { parts += [ws(&ir), ir.literal(","), ws(&ir)] }
+                parts.append(try literalLanguage(x, at: ptr, in: &ir))
+            }
+            parts += [ws(&ir), ir.literal("]")]
+            return ir.concat(parts)
+        case .object(let o):
+            var parts: [RegexIR.Expr] = [ir.literal("{"), ws(&ir)]
+            for (i, m) in o.uniqueMembers.enumerated() {
+                if i > 0 { parts += [ws(&ir), ir.literal(","), ws(&ir)] }
+                parts += [ir.literal("\""), JSONStringEncoding.literal(&ir, m.key), ir.literal("\""), ws(&ir), ir.literal(":"), ws(&ir)]
+                parts.append(try literalLanguage(m.value, at: ptr, in: &ir))
+            }
+            parts += [ws(&ir), ir.literal("}")]
+            return ir.concat(parts)
+        }
+    }
+
+    // MARK: Negation of scalar schemas
+
+    enum Whole { case all, none }
+
+    /// What a negated node says about objects and arrays: it must accept all of them or none.
+    func negatable(_ n: Int) throws(SchemaCompileError) -> (objects: Whole, arrays: Whole) {
+        guard let c = try closure(Conj(atoms: [Atom(node: n, expanded: 0)], negated: [])) else { return (.none, .none) }
+        let t = types(of: c)
+        var hasEnum = false
+        for a in c.atoms {
+            for kw in schema.nodes[a.node].keywords {
+                switch kw.check {
+                case .type, .minLength, .maxLength, .pattern, .format, .minimum, .maximum, .multipleOf, .ref, .allOf: continue
+                case .enumeration, .const: hasEnum = true
+                default:
+                    throw SchemaCompileError(.cannotEnforceExactly, at: pointer(a.node, kw.name),
+                                             "negated (not / oneOf overlap / if) schema with '\(kw.name)': only scalar constraints are negated exactly")
+                }
+            }
+        }
+        if hasEnum {
+            for a in c.atoms {
+                for kw in schema.nodes[a.node].keywords {
+                    let values: [JSONValue]
+                    switch kw.check {
+                    case .enumeration(let xs, _): values = xs
+                    case .const(let v): values = [v]
+                    default: continue
+                    }
+                    if values.contains(where: { if case .array = $0 { return true }; if case .object = $0 { return true }; return false }) {
+                        throw SchemaCompileError(.cannotEnforceExactly, at: pointer(a.node, kw.name), "negated enum of arrays or objects")
+                    }
+                }
+            }
+            return (.none, .none)
+        }
+        return (t.contains(.object) ? .all : .none, t.contains(.array) ? .all : .none)
+    }
+
+    /// The scalar texts valid under node `n` (already checked by `negatable`).
+    func scalarLanguage(_ n: Int, in ir: inout RegexIR) throws(SchemaCompileError) -> RegexIR.Expr {
+        guard let c = try closure(Conj(atoms: [Atom(node: n, expanded: 0)], negated: [])) else { return RegexIR.nothing }
+        let allowed = types(of: c)
+        var listed: [JSONValue]? = nil
+        for a in c.atoms {
+            for kw in schema.nodes[a.node].keywords {
+                var vs: [JSONValue]
+                switch kw.check {
+                case .enumeration(let xs, _): vs = xs
+                case .const(let v): vs = [v]
+                default: continue
+                }
+                if let l = listed { vs = l.filter { x in vs.contains(x) } }
+                listed = vs
+            }
+        }
+        if let listed {
+            var run = ValidationRun(schema: schema, recordErrors: false)
+            var none: Annotations?
+            var alts: [RegexIR.Expr] = []
+            for v in listed where c.atoms.allSatisfy({ run.evaluate($0.node, v, &none) }) {
+                alts.append(try literalLanguage(v, at: pointer(n), in: &ir))
+            }
+            return ir.or(alts)
+        }
+        var alts: [RegexIR.Expr] = []
+        if allowed.contains(.null) { alts.append(ir.literal("null")) }
+        if allowed.contains(.boolean) { alts.append(ir.or([ir.literal("true"), ir.literal("false")])) }
+        if allowed.contains(.string) { alts.append(try stringLanguage(c, in: &ir)) }
+        if allowed.contains(.integer) || allowed.contains(.number) {
+            alts.append(try numberLanguage(c, integerOnly: !allowed.contains(.number), in: &ir))
+        }
+        return ir.or(alts)
+    }
+}
