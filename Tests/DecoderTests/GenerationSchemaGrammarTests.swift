@@ -4,8 +4,9 @@ import XCTest
 
 @testable import Decoder
 
-/// The interim schema → grammar path: what it accepts is valid under the validator, and what it
-/// cannot enforce exactly is refused with the schema location.
+/// The schema path of generation (`Constraint.jsonSchema`, the exact compiler with bounded
+/// whitespace): what it accepts is valid under the validator, and what it cannot enforce exactly
+/// is refused with the schema location.
 final class GenerationSchemaGrammarTests: XCTestCase {
     private func parser(_ schema: String) throws -> EarleyParser {
         let g = try Constraint.jsonSchema(schema).compile()!
@@ -56,7 +57,10 @@ final class GenerationSchemaGrammarTests: XCTestCase {
         XCTAssertTrue(try accepts(r, #""ab123x""#))
         XCTAssertFalse(try accepts(r, #""ab12x""#))
         XCTAssertFalse(try accepts(r, #""ab1234x""#), "maxLength")
-        XCTAssertThrowsError(try Constraint.jsonSchema(#"{"type":"string","pattern":"a$|^b"}"#).compile())
+        let anchors = try parser(#"{"type":"string","pattern":"a$|^b"}"#)   // anchors inside alternatives
+        XCTAssertTrue(try accepts(anchors, #""xa""#))
+        XCTAssertTrue(try accepts(anchors, #""bx""#))
+        XCTAssertFalse(try accepts(anchors, #""ab""#))
     }
 
     func testEveryAcceptedInstanceOfTheFixturesIsValid() throws {
@@ -73,14 +77,30 @@ final class GenerationSchemaGrammarTests: XCTestCase {
         XCTAssertFalse(try accepts(p, #"{"n":0,"t":null}"#), "exclusiveMinimum 0 excludes 0")
     }
 
+    func testBoundsOneOfFormatsAndAllOfAreEnforced() throws {
+        let cases: [(schema: String, valid: [String], invalid: [String])] = [
+            (#"{"type":"object","properties":{"a":{"type":"integer","maximum":5}}}"#, [#"{"a":5}"#, #"{}"#, #"{"a": -7}"#], [#"{"a":6}"#, #"{"a":5.5}"#]),
+            (#"{"oneOf":[{"type":"integer"},{"type":"number"}]}"#, ["1.5", "-0.25"], ["1", "0"]),
+            (#"{"type":"string","format":"email"}"#, [#""ann@example.com""#], [#""not an email""#, #""a@""#]),
+            (#"{"allOf":[{"type":"string"},{"maxLength":2}]}"#, [#""ab""#, #""""#], [#""abc""#, "1"]),
+            (#"{"type":"object","properties":{"a":{"type":"integer"}},"required":["a"]}"#, [#"{"a": 1}"#], [#"{"a":  1}"#, "{\n\"a\":1}  "]),
+        ]
+        for c in cases {
+            let p = try parser(c.schema)
+            let validator = try CompiledSchema(try JSONValue(parsing: c.schema), options: ValidatorOptions(assertFormats: true))
+            for text in c.valid {
+                XCTAssertTrue(try accepts(p, text), "\(c.schema) should accept \(text)")
+                XCTAssertTrue(validator.isValid(try JSONValue(parsing: text)), text)
+            }
+            for text in c.invalid { XCTAssertFalse(try accepts(p, text), "\(c.schema) should reject \(text)") }
+        }
+    }
+
     func testWhatCannotBeEnforcedIsRefusedWithTheLocation() {
         let cases: [(String, String)] = [
-            (#"{"type":"object","properties":{"a":{"type":"integer","maximum":5}}}"#, "/properties/a/maximum"),
             (#"{"type":"array","uniqueItems":true}"#, "/uniqueItems"),
-            (#"{"oneOf":[{"type":"integer"},{"type":"number"}]}"#, "/oneOf/1"),
-            (#"{"type":"string","format":"email"}"#, "/format"),
-            (#"{"$ref":"other.json#/x"}"#, "/$ref"),
-            (#"{"allOf":[{"type":"string"},{"maxLength":2}]}"#, "/allOf"),
+            (#"{"type":"string","format":"duration"}"#, "/format"),
+            (#"{"$ref":"other.json#/x"}"#, "other.json"),
         ]
         for (schema, pointer) in cases {
             XCTAssertThrowsError(try Constraint.jsonSchema(schema).compile(), schema) { e in

@@ -32,7 +32,12 @@ public enum Constraint: Sendable {
     case none
 
     /// The compiled grammar (nil for `.none`); errors say where and why.
-    public func compile(schemaCompiler: any JSONSchemaGrammarCompiler = JSONSchemaGrammar.defaultCompiler) throws(GenerationError) -> CompiledGrammar? {
+    ///
+    /// Schemas go through the exact JSON Schema compiler (`JSONSchemaGrammar`); a keyword it
+    /// cannot enforce exactly is an error naming its JSON pointer. `schemaWhitespace` is where
+    /// generated JSON may put whitespace: by default at most one character in each place
+    /// (`{"a": 1}` and `{"a":1}`, never a runaway of spaces).
+    public func compile(schemaWhitespace: WhitespacePolicy = .bounded(1)) throws(GenerationError) -> CompiledGrammar? {
         do {
             switch self {
             case .none: return nil
@@ -48,9 +53,13 @@ public enum Constraint: Sendable {
             case .jsonSchema(let text):
                 let value: JSONValue
                 do { value = try JSONValue(parsing: text) } catch { throw GenerationError.constraint("schema is not JSON: \(error)") }
-                return try Constraint.schema(value).compile(schemaCompiler: schemaCompiler)
+                return try Constraint.schema(value).compile(schemaWhitespace: schemaWhitespace)
             case .schema(let value):
-                return try GrammarCompiler.compile(schemaCompiler.grammar(for: value))
+                do {
+                    return try JSONSchemaGrammar(value, options: SchemaGrammarOptions(whitespace: schemaWhitespace)).grammar
+                } catch {
+                    throw GenerationError.constraint("schema \(error)")
+                }
             }
         } catch let e as GenerationError {
             throw e
