@@ -11,8 +11,8 @@ end-of-sequence. Each engine runs in its own process (so each one's resident mem
 the two alternate --pairs times and the best of every phase is kept, so a burst of load from
 other processes on this shared machine hits both alike. Prompt processing is timed from the first
 prompt token to the logits of the last; generation over --gen-tokens single-token steps,
-argmax included. llama.cpp runs through `Llama.eval` (the ctypes call of llama_decode plus a copy
-of the last logits row into numpy, a few microseconds per token).
+argmax included. llama.cpp runs through `Llama.eval` (a ctypes call of llama_decode; the argmax
+reads its logits buffer in place through numpy).
 
 Memory: after timing, each engine fills its KV cache to --context positions (unless --no-fill)
 and reports VmRSS from /proc/self/status, compared with the GGUF file size (target ≤ 1.3×).
@@ -45,6 +45,12 @@ def peer_worker(args):
     llm = llama_cpp.Llama(
         model_path=args.model, n_ctx=args.context, n_threads=args.threads, n_threads_batch=args.threads,
         n_batch=512, n_ubatch=512, logits_all=False, verbose=False)
+    vocab = llm.n_vocab()
+
+    def last_logits():
+        # The last evaluated position's logits (Llama.eval keeps no copy unless logits_all).
+        return np.ctypeslib.as_array(llm._ctx.get_logits(), shape=(vocab,))
+
     best_pp = best_gen = float("inf")
     generated = []
     for _ in range(args.rounds):
@@ -56,7 +62,7 @@ def peer_worker(args):
         out = []
         t0 = time.perf_counter()
         for _ in range(args.gen_tokens):
-            tok = int(np.argmax(llm.scores[llm.n_tokens - 1]))
+            tok = int(np.argmax(last_logits()))
             out.append(tok)
             llm.eval([tok])
         t1 = time.perf_counter()
