@@ -39,6 +39,12 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Print the results as one JSON object.")
     var json = false
 
+    @Flag(name: .customLong("print-prompt"), help: "Print the prompt's token ids as a JSON array and exit (scripts/bench-model.py feeds them to llama.cpp).")
+    var printPrompt = false
+
+    @Flag(name: .customLong("fill-context"), help: "After timing, fill the KV cache to --context positions and report the resident memory then.")
+    var fillContext = false
+
     func run() throws {
         guard promptTokens >= 1, genTokens >= 0, rounds >= 1 else {
             throw ValidationError("--prompt-tokens and --rounds must be ≥ 1, --gen-tokens ≥ 0")
@@ -65,6 +71,10 @@ struct BenchCommand: ParsableCommand {
             while ids.count < promptTokens { ids += tokenizer.encode(Self.text) }
             prompt = Array(ids.prefix(promptTokens))
         }
+        if printPrompt {
+            print("[" + prompt.map(String.init).joined(separator: ",") + "]")
+            return
+        }
         let session = try InferenceSession(model: llama, contextLength: context, threads: threads)
         var promptSeconds = Double.infinity, genSeconds = Double.infinity
         var generated: [Int] = []
@@ -84,15 +94,47 @@ struct BenchCommand: ParsableCommand {
         }
         let promptRate = Double(promptTokens) / promptSeconds
         let genRate = Double(genTokens) / genSeconds
+        // Resident memory with the cache as full as the benchmark left it, or full to --context.
+        if fillContext {
+            session.reset()
+            var fill: [Int] = []
+            fill.reserveCapacity(context)
+            while fill.count < context { fill += prompt }
+            _ = try session.forward(tokens: Array(fill.prefix(context)))
+        }
+        let memory = ResidentMemory.current()
+        let fileBytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        let filled = session.position
         if json {
             print("{\"engine\": \"structgen\", \"threads\": \(threads), \"prompt_tokens\": \(promptTokens), "
                 + "\"gen_tokens\": \(genTokens), \"prompt_tok_s\": \(promptRate), \"gen_tok_s\": \(genRate), "
+                + "\"context\": \(context), \"filled_positions\": \(filled), \"file_bytes\": \(fileBytes), "
+                + "\"rss_bytes\": \(memory.rss), \"peak_rss_bytes\": \(memory.peak), "
                 + "\"generated\": \(generated)}")
         } else {
             print("model \(path): \(llama.configuration.layerCount) layers, width \(llama.configuration.embeddingLength)")
             print("threads \(threads), best of \(rounds)")
             print(String(format: "prompt processing: %d tokens in %.1f ms = %.1f tok/s", promptTokens, promptSeconds * 1e3, promptRate))
             print(String(format: "generation:        %d tokens in %.1f ms = %.1f tok/s", genTokens, genSeconds * 1e3, genRate))
+            print(String(format: "memory: RSS %.1f MB (peak %.1f MB) with %d of %d cache positions filled; file %.1f MB; RSS/file %.2f",
+                         Double(memory.rss) / 1e6, Double(memory.peak) / 1e6, filled, context,
+                         Double(fileBytes) / 1e6, Double(memory.rss) / Double(max(fileBytes, 1))))
+        }
+    }
+
+    /// Resident set size now and at its peak, from /proc/self/status (0 where unavailable).
+    enum ResidentMemory {
+        static func current() -> (rss: Int, peak: Int) {
+            guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return (0, 0) }
+            func kilobytes(_ key: String) -> Int {
+                for line in status.split(separator: "\n") where line.hasPrefix(key) {
+                    // "VmRSS:\t  123456 kB"
+                    let number = line.dropFirst(key.count).split(whereSeparator: { $0 == " " || $0 == "\t" }).first ?? ""
+                    return 1024 * (Int(number) ?? 0)
+                }
+                return 0
+            }
+            return (kilobytes("VmRSS:"), kilobytes("VmHWM:"))
         }
     }
 

@@ -137,6 +137,57 @@ final class MatMulTests: XCTestCase {
         }
     }
 
+    /// Q·K·V as one fused call (rows 37, 19, 19: chunks straddle the parts' boundaries), with
+    /// Q4_0 and Q8_0 parts sharing one Q8_0 input: bit-identical to three separate calls, on 1
+    /// and 2 threads and with 1 and 3 inputs; mismatched parts are refused.
+    func testFusedPartsEqualSeparateCalls() throws {
+        var rng = SeededGenerator(seed: 11)
+        let pool = KernelThreadPool(threads: 2)
+        let columns = 96
+        let shapes: [(TensorType, Int)] = [(.q4_0, 37), (.q8_0, 19), (.q4_0, 19)]
+        let tensors = shapes.map { RandomTensor.rows($0.0, rows: $0.1, columns: columns, &rng) }
+        let x = RandomTensor.floats(3 * columns, &rng)
+        let scratch = QuantizedActivations()
+        let raws = tensors.map { bytes -> UnsafeMutableRawPointer in
+            let p = UnsafeMutableRawPointer.allocate(byteCount: bytes.count, alignment: 64)
+            p.copyMemory(from: bytes, byteCount: bytes.count)
+            return p
+        }
+        defer { raws.forEach { $0.deallocate() } }
+        let matrices = try zip(shapes, raws).map { try WeightMatrix(type: $0.0.0, data: $0.1, rows: $0.0.1, columns: columns) }
+        for inputs in [1, 3] {
+            try scratch.quantize(x, rows: inputs, columns: columns, as: .q8_0)
+            let separate = try matrices.map { w -> [Float] in
+                var y = [Float](repeating: .nan, count: inputs * w.rows)
+                try MatMul.multiply(w, scratch, into: &y)
+                return y
+            }
+            for threads in [1, 2] {
+                let outputs = matrices.map { UnsafeMutablePointer<Float>.allocate(capacity: inputs * $0.rows) }
+                defer { outputs.forEach { $0.deallocate() } }
+                let parts = zip(matrices, outputs).map { MatMul.Part($0.0, into: $0.1) }
+                try parts.withUnsafeBufferPointer {
+                    try MatMul.multiply($0, scratch, pool: threads == 2 ? pool : nil)
+                }
+                for (j, w) in matrices.enumerated() {
+                    XCTAssertEqual(Array(UnsafeBufferPointer(start: outputs[j], count: inputs * w.rows)), separate[j],
+                                   "part \(j), \(inputs) inputs, \(threads) threads")
+                }
+            }
+        }
+        // A Q4_1 part needs Q8_1 activations: the fused call names the mismatch.
+        let q41 = RandomTensor.rows(.q4_1, rows: 4, columns: columns, &rng)
+        try q41.withUnsafeBytes { raw in
+            let w = try WeightMatrix(type: .q4_1, data: raw.baseAddress!, rows: 4, columns: columns)
+            let out = UnsafeMutablePointer<Float>.allocate(capacity: 3 * 37)
+            defer { out.deallocate() }
+            let parts = [MatMul.Part(matrices[0], into: out), MatMul.Part(w, into: out)]
+            XCTAssertThrowsError(try parts.withUnsafeBufferPointer { try MatMul.multiply($0, scratch, pool: pool) }) { error in
+                XCTAssertEqual("\(error)", "shape mismatch: Q4_1 weights need Q8_1 activations, got Q8_0")
+            }
+        }
+    }
+
     func testBadShapesThrow() throws {
         let bytes = [UInt8](repeating: 0, count: 1024)
         try bytes.withUnsafeBytes { raw in

@@ -35,6 +35,10 @@ public final class InferenceSession {
     private var logits: UnsafeMutablePointer<Float>
     private var logitRows: Int
     private let single = UnsafeMutablePointer<Int>.allocate(capacity: 1)
+    /// Per layer, the fused products Q·K·V (3 parts) and gate·up (2 parts), made once so that a
+    /// forward pass allocates nothing.
+    private let attentionInputs: UnsafeMutableBufferPointer<MatMul.Part>
+    private let feedForwardInputs: UnsafeMutableBufferPointer<MatMul.Part>
 
     /// - Parameters:
     ///   - contextLength: KV cache capacity in positions (default 2048, at most the model's
@@ -77,11 +81,24 @@ public final class InferenceSession {
         scores = buffer(Self.attentionChunks * contextLength)
         logits = buffer(c.vocabularySize)
         logitRows = 1
+        // Q, K and V (gate and up) read the same normalised input: one fork–join for all of them
+        // when their weight formats take the same activation format, else one part per call.
+        attentionInputs = .allocate(capacity: 3 * c.layerCount)
+        feedForwardInputs = .allocate(capacity: 2 * c.layerCount)
+        for (l, layer) in model.layers.enumerated() {
+            attentionInputs.initializeElement(at: 3 * l, to: MatMul.Part(layer.query, into: q))
+            attentionInputs.initializeElement(at: 3 * l + 1, to: MatMul.Part(layer.key, into: k))
+            attentionInputs.initializeElement(at: 3 * l + 2, to: MatMul.Part(layer.value, into: v))
+            feedForwardInputs.initializeElement(at: 2 * l, to: MatMul.Part(layer.gate, into: gate))
+            feedForwardInputs.initializeElement(at: 2 * l + 1, to: MatMul.Part(layer.up, into: up))
+        }
     }
 
     deinit {
         for p in [x, xb, q, k, v, attn, gate, up, scores, logits] { p.deallocate() }
         single.deallocate()
+        attentionInputs.deallocate()
+        feedForwardInputs.deallocate()
     }
 
     /// Logits per position (the vocabulary size).
@@ -162,12 +179,7 @@ public final class InferenceSession {
                 Normalization.rmsNorm(x + i * width, weight: layer.attentionNorm, epsilon: c.rmsEpsilon,
                                       into: xb + i * width, count: width)
             }
-            try quantize(xb, rows: n, columns: width, for: layer.query)
-            try MatMul.multiply(layer.query, activations, into: q, pool: pool)
-            try quantize(xb, rows: n, columns: width, for: layer.key)
-            try MatMul.multiply(layer.key, activations, into: k, pool: pool)
-            try quantize(xb, rows: n, columns: width, for: layer.value)
-            try MatMul.multiply(layer.value, activations, into: v, pool: pool)
+            try multiply(UnsafeBufferPointer(start: attentionInputs.baseAddress! + 3 * l, count: 3), xb, rows: n, columns: width)
             for i in 0..<n {
                 rope.apply(to: q + i * width, heads: c.headCount, position: position + i)
                 rope.apply(to: k + i * kvWidth, heads: c.kvHeadCount, position: position + i)
@@ -183,14 +195,28 @@ public final class InferenceSession {
                 Normalization.rmsNorm(x + i * width, weight: layer.feedForwardNorm, epsilon: c.rmsEpsilon,
                                       into: xb + i * width, count: width)
             }
-            try quantize(xb, rows: n, columns: width, for: layer.gate)
-            try MatMul.multiply(layer.gate, activations, into: gate, pool: pool)
-            try quantize(xb, rows: n, columns: width, for: layer.up)
-            try MatMul.multiply(layer.up, activations, into: up, pool: pool)
+            try multiply(UnsafeBufferPointer(start: feedForwardInputs.baseAddress! + 2 * l, count: 2), xb, rows: n, columns: width)
             VectorMath.swiGLU(gate: gate, up: up, into: gate, count: n * ffn)
             try quantize(gate, rows: n, columns: ffn, for: layer.down)
             try MatMul.multiply(layer.down, activations, into: xb, pool: pool)
             VectorMath.add(x, xb, into: x, count: n * width)
+        }
+    }
+
+    /// The products of `parts` (which all read `source`), fused into one call when they take the
+    /// same activation format (the usual case: one quantization type per file).
+    private func multiply(
+        _ parts: UnsafeBufferPointer<MatMul.Part>, _ source: UnsafeMutablePointer<Float>, rows: Int, columns: Int
+    ) throws(KernelError) {
+        let type = parts[0].weights.type.activationType
+        if parts.allSatisfy({ $0.weights.type.activationType == type }) {
+            try quantize(source, rows: rows, columns: columns, for: parts[0].weights)
+            try MatMul.multiply(parts, activations, pool: pool)
+        } else {
+            for i in parts.indices {
+                try quantize(source, rows: rows, columns: columns, for: parts[i].weights)
+                try MatMul.multiply(UnsafeBufferPointer(start: parts.baseAddress! + i, count: 1), activations, pool: pool)
+            }
         }
     }
 
