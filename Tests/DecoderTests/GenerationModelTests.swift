@@ -48,10 +48,12 @@ final class GenerationModelTests: XCTestCase {
         XCTAssertEqual(chunks.joined(), "日本é")
         for chunk in chunks { XCTAssertFalse(chunk.contains("\u{FFFD}"), "a chunk split a character: \(chunks)") }
 
-        // Typed: JSON under a schema, decoded. `{"ok":` is forced (one batch), then true/false.
+        // Typed: JSON under a schema, decoded. The key is forced once its quote is chosen (keys are
+        // spelled canonically), then true/false; whitespace (at most one character per place) is
+        // the model's choice, hence the room in the token limit.
         struct Reply: Decodable { var ok: Bool }
         let schema = #"{"type":"object","properties":{"ok":{"type":"boolean"}},"required":["ok"]}"#
-        let o = options(8, masks: .everyStep)
+        let o = options(16, masks: .everyStep)
         let raw = try await m.generateResult(matching: .jsonSchema(schema), prompt: "JSON", options: o)
         XCTAssertEqual(raw.status, .finished)
         XCTAssertGreaterThan(raw.stats.forcedTokens, 0, "the key is forced")

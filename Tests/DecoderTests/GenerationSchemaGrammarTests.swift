@@ -96,6 +96,19 @@ final class GenerationSchemaGrammarTests: XCTestCase {
         }
     }
 
+    func testKeysAndConstantsAreSpelledCanonicallyWhenGenerating() throws {
+        let schema = #"{"type":"object","properties":{"ok":{"const":"é\"/"}},"required":["ok"]}"#
+        let p = try parser(schema)
+        XCTAssertTrue(try accepts(p, #"{"ok": "é\"/"}"#))
+        // Valid JSON for the same instance, but not the spelling generation emits.
+        XCTAssertFalse(try accepts(p, #"{"o\u006b": "é\"/"}"#))
+        XCTAssertFalse(try accepts(p, #"{"ok": "\u00e9\"\/"}"#))
+        // Checking instances keeps every spelling.
+        let check = try JSONSchemaGrammar(try JSONValue(parsing: schema)).grammar
+        var q = try EarleyParser(check)
+        XCTAssertTrue(try q.push(bytes: Array(#"{"o\u006b": "\u00e9\"\/"}"#.utf8)) && q.isAccepting)
+    }
+
     func testWhatCannotBeEnforcedIsRefusedWithTheLocation() {
         let cases: [(String, String)] = [
             (#"{"type":"array","uniqueItems":true}"#, "/uniqueItems"),

@@ -36,7 +36,8 @@ public enum Constraint: Sendable {
     /// Schemas go through the exact JSON Schema compiler (`JSONSchemaGrammar`); a keyword it
     /// cannot enforce exactly is an error naming its JSON pointer. `schemaWhitespace` is where
     /// generated JSON may put whitespace: by default at most one character in each place
-    /// (`{"a": 1}` and `{"a":1}`, never a runaway of spaces).
+    /// (`{"a": 1}` and `{"a":1}`, never a runaway of spaces). Keys and string constants are
+    /// spelled canonically (no `\u006b` for `k`).
     public func compile(schemaWhitespace: WhitespacePolicy = .bounded(1)) throws(GenerationError) -> CompiledGrammar? {
         do {
             switch self {
@@ -56,7 +57,8 @@ public enum Constraint: Sendable {
                 return try Constraint.schema(value).compile(schemaWhitespace: schemaWhitespace)
             case .schema(let value):
                 do {
-                    return try JSONSchemaGrammar(value, options: SchemaGrammarOptions(whitespace: schemaWhitespace)).grammar
+                    let options = SchemaGrammarOptions(whitespace: schemaWhitespace, canonicalStringLiterals: true)
+                    return try JSONSchemaGrammar(value, options: options).grammar
                 } catch {
                     throw GenerationError.constraint("schema \(error)")
                 }

@@ -25,10 +25,15 @@ public struct SchemaGrammarOptions: Sendable {
     public var maxRules: Int
     /// Budget on schema nodes loaded (passed to the loader).
     public var maxSchemaNodes: Int
+    /// Spell object keys and string constants only as `json.dumps(ensure_ascii=False)` does
+    /// (no `\u006b` for `k`): for generation, where other spellings only let a model wander
+    /// (every text is still valid). Checking instances keeps every spelling (false).
+    public var canonicalStringLiterals: Bool
 
     public init(whitespace: WhitespacePolicy = .flexible, defaultDraft: Draft = .draft2020_12,
-                maxRules: Int = 20_000, maxSchemaNodes: Int = 200_000) {
+                maxRules: Int = 20_000, maxSchemaNodes: Int = 200_000, canonicalStringLiterals: Bool = false) {
         self.whitespace = whitespace
+        self.canonicalStringLiterals = canonicalStringLiterals
         self.defaultDraft = defaultDraft
         self.maxRules = maxRules
         self.maxSchemaNodes = maxSchemaNodes

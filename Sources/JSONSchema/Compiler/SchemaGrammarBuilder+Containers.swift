@@ -240,8 +240,8 @@ extension SchemaGrammarBuilder {
     mutating func namedKey(_ key: String, first: Bool) throws(SchemaCompileError) -> TerminalID {
         let cacheKey = (first ? "n0:" : "n1:") + key.unicodeScalars.map { String($0.value, radix: 16) }.joined(separator: ",")
         if let t = punctuation[cacheKey] { return t }
-        let t = try keyTerminalQuoted(JSONWriter.string(.string(key)), first: first) { ir in
-            ir.concat([ir.literal("\""), JSONStringEncoding.literal(&ir, key), ir.literal("\"")])
+        let t = try keyTerminalQuoted(JSONWriter.string(.string(key)), first: first) { [self] ir in
+            quotedLiteral(key, in: &ir)
         }
         punctuation[cacheKey] = t
         return t

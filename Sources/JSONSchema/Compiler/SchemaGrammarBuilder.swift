@@ -464,13 +464,19 @@ struct SchemaGrammarBuilder {
         return parts.count == 1 ? parts[0] : ir.and(parts)
     }
 
+    /// `"text"` in every JSON spelling, or only the canonical one when the options ask for it.
+    func quotedLiteral(_ text: String, in ir: inout RegexIR) -> RegexIR.Expr {
+        if options.canonicalStringLiterals { return ir.literal(JSONWriter.string(.string(text))) }
+        return ir.concat([ir.literal("\""), JSONStringEncoding.literal(&ir, text), ir.literal("\"")])
+    }
+
     /// The JSON texts of exactly `v` (every spelling of strings and numbers, whitespace by policy,
     /// object keys in the value's order).
     func literalLanguage(_ v: JSONValue, at ptr: String, in ir: inout RegexIR) throws(SchemaCompileError) -> RegexIR.Expr {
         switch v {
         case .null: return ir.literal("null")
         case .bool(let b): return ir.literal(b ? "true" : "false")
-        case .string(let s): return ir.concat([ir.literal("\""), JSONStringEncoding.literal(&ir, s), ir.literal("\"")])
+        case .string(let s): return quotedLiteral(s, in: &ir)
         case .number(let n): return try DecimalComparison.signed([.equal], n, at: ptr, in: &ir)
         case .array(let xs):
             var parts: [RegexIR.Expr] = [ir.literal("["), ws(&ir)]
@@ -484,7 +490,7 @@ struct SchemaGrammarBuilder {
             var parts: [RegexIR.Expr] = [ir.literal("{"), ws(&ir)]
             for (i, m) in o.uniqueMembers.enumerated() {
                 if i > 0 { parts += [ws(&ir), ir.literal(","), ws(&ir)] }
-                parts += [ir.literal("\""), JSONStringEncoding.literal(&ir, m.key), ir.literal("\""), ws(&ir), ir.literal(":"), ws(&ir)]
+                parts += [quotedLiteral(m.key, in: &ir), ws(&ir), ir.literal(":"), ws(&ir)]
                 parts.append(try literalLanguage(m.value, at: ptr, in: &ir))
             }
             parts += [ws(&ir), ir.literal("}")]
