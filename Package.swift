@@ -51,7 +51,7 @@ let package = Package(
         .testTarget(name: "GrammarTests", dependencies: ["Grammar", "CPCRE2", "Decoder"]),
         .testTarget(name: "JSONSchemaTests", dependencies: ["JSONSchema", "Grammar"]),
         .testTarget(name: "DecoderTests", dependencies: ["Decoder", "Kernels"]),
-        .testTarget(name: "genTests", dependencies: ["gen"]),
+        .testTarget(name: "genTests", dependencies: ["gen"], exclude: ["Snapshots"]),
     ]
 )
 

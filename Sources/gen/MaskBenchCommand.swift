@@ -76,7 +76,7 @@ struct MaskBenchCommand: ParsableCommand {
                 if let v = try? JSONParser.parse(Data(line.utf8)), let id = v["id"]?.stringValue { done.insert(id) }
             }
         } else {
-            FileManager.default.createFile(atPath: out, contents: nil)
+            guard FileManager.default.createFile(atPath: out, contents: nil) else { throw ValidationError("cannot create \(out)") }
         }
         guard let handle = FileHandle(forWritingAtPath: out) else { throw ValidationError("cannot write \(out)") }
         handle.seekToEndOfFile()
