@@ -1,4 +1,5 @@
 import ArgumentParser
+import Decoder
 import Foundation
 import Grammar
 import JSONSchema
@@ -21,24 +22,13 @@ struct CheckCommand: ParsableCommand {
             """
     )
 
-    @Option(name: .long, help: ArgumentHelp("An ECMA-262 regular expression the whole text must match.", valueName: "pattern"))
-    var regex: String?
-
-    @Option(name: .long, help: ArgumentHelp("A GBNF grammar file (start rule 'root').", valueName: "path"))
-    var grammar: String?
-
-    @Option(name: .long, help: ArgumentHelp("A Lark grammar file (start rule 'start'; %import reads beside it).", valueName: "path"))
-    var lark: String?
-
-    @Option(name: .long, help: ArgumentHelp("A JSON Schema file: texts must be JSON instances, keys in the schema's order.", valueName: "path"))
-    var schema: String?
+    @OptionGroup var constraints: ConstraintOptions
 
     @Option(name: .long, help: ArgumentHelp("Whitespace the --schema grammar allows: flexible (any JSON whitespace), compact, or a number (at most that many per place).", valueName: "policy"))
     var whitespace: String = "flexible"
 
     func validate() throws {
-        let given = [regex != nil, grammar != nil, lark != nil, schema != nil].filter { $0 }.count
-        guard given == 1 else { throw ValidationError("give exactly one of --regex, --grammar, --lark, --schema") }
+        guard constraints.count == 1 else { throw ValidationError("give exactly one of --regex, --grammar, --lark, --schema") }
         guard Self.whitespacePolicy(whitespace) != nil else { throw ValidationError("--whitespace must be flexible, compact or a number") }
     }
 
@@ -50,29 +40,6 @@ struct CheckCommand: ParsableCommand {
         }
     }
 
-    /// The grammar judge for --schema.
-    static func loadSchema(_ path: String, whitespace: WhitespacePolicy) throws -> CompiledGrammar {
-        guard let data = FileManager.default.contents(atPath: path) else { throw GrammarError("cannot read \(path)") }
-        let value = try JSONParser.parse(data)
-        return try JSONSchemaGrammar(value, options: SchemaGrammarOptions(whitespace: whitespace)).grammar
-    }
-
-    /// The grammar judge for --grammar / --lark.
-    static func loadGrammar(gbnf: String?, lark: String?) throws -> CompiledGrammar {
-        let path = gbnf ?? lark!
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw GrammarError("cannot read \(path)")
-        }
-        let text = String(decoding: data, as: UTF8.self)
-        if gbnf != nil { return try GrammarCompiler.compile(GBNF.parse(text)) }
-        let dir = (path as NSString).deletingLastPathComponent
-        let ir = try Lark.parse(text) { name in
-            FileManager.default.contents(atPath: (dir as NSString).appendingPathComponent(name + ".lark"))
-                .map { String(decoding: $0, as: UTF8.self) }
-        }
-        return try GrammarCompiler.compile(ir)
-    }
-
     @Option(name: .long, help: ArgumentHelp("Check this file as one text (repeatable); without it, stdin lines.", valueName: "path"))
     var file: [String] = []
 
@@ -80,12 +47,12 @@ struct CheckCommand: ParsableCommand {
         var dfa: ByteDFA? = nil
         var parser: EarleyParser? = nil
         do {
-            if let regex {
+            // A regex runs as its DFA (faster than the grammar path); the rest as compiled grammars.
+            if let regex = constraints.regex {
                 dfa = try ByteDFA(ecma: regex, mode: .fullMatch)
-            } else if let schema {
-                parser = try EarleyParser(Self.loadSchema(schema, whitespace: Self.whitespacePolicy(whitespace)!))
             } else {
-                parser = try EarleyParser(Self.loadGrammar(gbnf: grammar, lark: lark))
+                let options = SchemaGrammarOptions(whitespace: Self.whitespacePolicy(whitespace)!)
+                parser = try EarleyParser(try constraints.constraint().compile(schemaOptions: options)!)
             }
         } catch {
             FileHandle.standardError.write(Data("gen check: \(error)\n".utf8))

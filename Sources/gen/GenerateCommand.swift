@@ -26,17 +26,7 @@ struct GenerateCommand: ParsableCommand {
             """
     )
 
-    @Option(name: .long, help: ArgumentHelp("A JSON Schema file the output must be valid under.", valueName: "path"))
-    var schema: String?
-
-    @Option(name: .long, help: ArgumentHelp("An ECMA-262 regular expression the whole output must match.", valueName: "pattern"))
-    var regex: String?
-
-    @Option(name: .long, help: ArgumentHelp("A GBNF grammar file (start rule 'root').", valueName: "path"))
-    var grammar: String?
-
-    @Option(name: .long, help: ArgumentHelp("A Lark grammar file (start rule 'start'; %import reads beside it).", valueName: "path"))
-    var lark: String?
+    @OptionGroup var constraints: ConstraintOptions
 
     @Option(name: .long, help: ArgumentHelp("The prompt (default: standard input).", valueName: "text"))
     var prompt: String?
@@ -84,7 +74,7 @@ struct GenerateCommand: ParsableCommand {
     var batch: String?
 
     func validate() throws {
-        let given = [schema, regex, grammar, lark].compactMap { $0 }.count
+        let given = constraints.count
         guard given <= 1 else { throw ValidationError("give at most one of --schema, --regex, --grammar, --lark") }
         guard batch == nil || (given == 0 && prompt == nil) else {
             throw ValidationError("--batch takes the constraints and prompts from its file")
@@ -98,24 +88,6 @@ struct GenerateCommand: ParsableCommand {
             systemMessage: system, rawPrompt: raw, maskStrategy: masks, threads: threads)
     }
 
-    func constraint() throws -> Constraint {
-        func read(_ path: String) throws -> String {
-            guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("cannot read \(path)") }
-            return String(decoding: data, as: UTF8.self)
-        }
-        if let schema { return .jsonSchema(try read(schema)) }
-        if let regex { return .regex(regex) }
-        if let grammar { return .gbnf(try read(grammar)) }
-        if let lark {
-            let dir = (lark as NSString).deletingLastPathComponent
-            return .lark(try read(lark)) { name in
-                FileManager.default.contents(atPath: (dir as NSString).appendingPathComponent(name + ".lark"))
-                    .map { String(decoding: $0, as: UTF8.self) }
-            }
-        }
-        return .none
-    }
-
     func run() throws {
         let llm: LanguageModel
         do { llm = try LanguageModel(path: model ?? DefaultModel.path()) } catch {
@@ -123,7 +95,7 @@ struct GenerateCommand: ParsableCommand {
         }
         if let batch { return try runBatch(llm, path: batch) }
         let constraint: Constraint
-        do { constraint = try self.constraint() } catch { fail("\(error)", status: 2) }
+        do { constraint = try constraints.constraint() } catch { fail("\(error)", status: 2) }
         // Compile first so a bad constraint fails before the prompt is read.
         let compiled: Constraint
         do { compiled = (try constraint.compile()).map { .grammar($0) } ?? .none } catch { fail("\(error)", status: 2) }

@@ -34,11 +34,11 @@ public enum Constraint: Sendable {
     /// The compiled grammar (nil for `.none`); errors say where and why.
     ///
     /// Schemas go through the exact JSON Schema compiler (`JSONSchemaGrammar`); a keyword it
-    /// cannot enforce exactly is an error naming its JSON pointer. `schemaWhitespace` is where
-    /// generated JSON may put whitespace: by default at most one character in each place
-    /// (`{"a": 1}` and `{"a":1}`, never a runaway of spaces). Keys and string constants are
-    /// spelled canonically (no `\u006b` for `k`).
-    public func compile(schemaWhitespace: WhitespacePolicy = .bounded(1)) throws(GenerationError) -> CompiledGrammar? {
+    /// cannot enforce exactly is an error naming its JSON pointer. `schemaOptions` default to
+    /// `SchemaGrammarOptions.generation`: at most one whitespace character in each place
+    /// (`{"a": 1}` and `{"a":1}`, never a runaway of spaces), keys and string constants spelled
+    /// canonically (no `\u006b` for `k`).
+    public func compile(schemaOptions: SchemaGrammarOptions = .generation) throws(GenerationError) -> CompiledGrammar? {
         do {
             switch self {
             case .none: return nil
@@ -54,11 +54,10 @@ public enum Constraint: Sendable {
             case .jsonSchema(let text):
                 let value: JSONValue
                 do { value = try JSONValue(parsing: text) } catch { throw GenerationError.constraint("schema is not JSON: \(error)") }
-                return try Constraint.schema(value).compile(schemaWhitespace: schemaWhitespace)
+                return try Constraint.schema(value).compile(schemaOptions: schemaOptions)
             case .schema(let value):
                 do {
-                    let options = SchemaGrammarOptions(whitespace: schemaWhitespace, canonicalStringLiterals: true)
-                    return try JSONSchemaGrammar(value, options: options).grammar
+                    return try JSONSchemaGrammar(value, options: schemaOptions).grammar
                 } catch {
                     throw GenerationError.constraint("schema \(error)")
                 }

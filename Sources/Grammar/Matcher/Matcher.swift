@@ -85,11 +85,7 @@ public struct Matcher {
             throw error
         }
         parser.pop(parser.byteCount - start)
-        if parser.isAccepting {
-            for id in vocabulary.endOfGenerationIDs where id < words.count * 32 {
-                words[id >> 5] |= 1 << UInt32(id & 31)
-            }
-        }
+        allowEndOfGenerationIfAccepting(in: &words)
     }
 
     /// The mask computed by walking the whole trie with the parser (no plan): the reference the
@@ -103,10 +99,14 @@ public struct Matcher {
             throw error
         }
         parser.pop(parser.byteCount - start)
-        if parser.isAccepting {
-            for id in vocabulary.endOfGenerationIDs where id < words.count * 32 {
-                words[id >> 5] |= 1 << UInt32(id & 31)
-            }
+        allowEndOfGenerationIfAccepting(in: &words)
+    }
+
+    /// End-of-generation tokens are allowed exactly where the text so far is a sentence.
+    func allowEndOfGenerationIfAccepting(in words: inout [UInt32]) {
+        guard parser.isAccepting else { return }
+        for id in vocabulary.endOfGenerationIDs where id < words.count * 32 {
+            words[id >> 5] |= 1 << UInt32(id & 31)
         }
     }
 

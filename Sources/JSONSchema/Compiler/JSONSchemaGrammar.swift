@@ -38,6 +38,9 @@ public struct SchemaGrammarOptions: Sendable {
         self.maxRules = maxRules
         self.maxSchemaNodes = maxSchemaNodes
     }
+
+    /// What generation uses: at most one whitespace character in each place, canonical spellings.
+    public static let generation = SchemaGrammarOptions(whitespace: .bounded(1), canonicalStringLiterals: true)
 }
 
 /// A JSON Schema compiled to a grammar whose sentences are exactly the JSON texts of valid

@@ -312,12 +312,7 @@ struct SchemaGrammarBuilder {
         var listedAt = 0
         for a in c.atoms {
             for kw in schema.nodes[a.node].keywords {
-                var vs: [JSONValue]
-                switch kw.check {
-                case .enumeration(let xs, _): vs = xs
-                case .const(let v): vs = [v]
-                default: continue
-                }
+                guard var vs = Self.listedValues(kw) else { continue }
                 if let l = listed { vs = l.filter { x in vs.contains(x) } } else { listedAt = a.node }
                 listed = vs
             }
@@ -464,6 +459,15 @@ struct SchemaGrammarBuilder {
         return parts.count == 1 ? parts[0] : ir.and(parts)
     }
 
+    /// The values an `enum` or `const` keyword allows; nil for other keywords.
+    static func listedValues(_ kw: (name: String, check: Keyword)) -> [JSONValue]? {
+        switch kw.check {
+        case .enumeration(let xs, _): xs
+        case .const(let v): [v]
+        default: nil
+        }
+    }
+
     /// `"text"` in every JSON spelling, or only the canonical one when the options ask for it.
     func quotedLiteral(_ text: String, in ir: inout RegexIR) -> RegexIR.Expr {
         if options.canonicalStringLiterals { return ir.literal(JSONWriter.string(.string(text))) }
@@ -521,12 +525,7 @@ struct SchemaGrammarBuilder {
         if hasEnum {
             for a in c.atoms {
                 for kw in schema.nodes[a.node].keywords {
-                    let values: [JSONValue]
-                    switch kw.check {
-                    case .enumeration(let xs, _): values = xs
-                    case .const(let v): values = [v]
-                    default: continue
-                    }
+                    guard let values = Self.listedValues(kw) else { continue }
                     if values.contains(where: { if case .array = $0 { return true }; if case .object = $0 { return true }; return false }) {
                         throw SchemaCompileError(.cannotEnforceExactly, at: pointer(a.node, kw.name), "negated enum of arrays or objects")
                     }
@@ -544,12 +543,7 @@ struct SchemaGrammarBuilder {
         var listed: [JSONValue]? = nil
         for a in c.atoms {
             for kw in schema.nodes[a.node].keywords {
-                var vs: [JSONValue]
-                switch kw.check {
-                case .enumeration(let xs, _): vs = xs
-                case .const(let v): vs = [v]
-                default: continue
-                }
+                guard var vs = Self.listedValues(kw) else { continue }
                 if let l = listed { vs = l.filter { x in vs.contains(x) } }
                 listed = vs
             }
