@@ -1,7 +1,9 @@
 /// A grammar ready for matching: lexemes as byte automata and rules as flat production arrays.
 ///
 /// Immutable and `Sendable`: compile once, share across sequences; each sequence owns an
-/// `EarleyParser` (or a `Matcher`) that keeps its own lazily extended copies of the automata.
+/// `EarleyParser` (or a `Matcher`). Lexeme automata are determinized at compile time within
+/// `eagerTableBudget` (then every parser shares them and their state numbers are canonical, which
+/// lets matchers share mask plans through `maskPlans`); larger ones stay lazy, extended per parser.
 ///
 /// ```swift
 /// let g = try GrammarCompiler.compile(GBNF.parse(#"root ::= "a" [0-9]+"#))
@@ -44,6 +46,16 @@ public struct CompiledGrammar: Sendable {
     /// dot reaches index 1 with origin 0.
     public let startNonterminal: Int32
 
+    /// `lexemeIsComplete[l]`: lexeme `l`'s automaton was fully determinized at compile time, so its
+    /// state numbers mean the same in every parser (mask plans over such lexemes are shared).
+    public let lexemeIsComplete: [Bool]
+    /// Mask plans shared by every matcher of this grammar (per token trie); see `Matcher.fillMask`.
+    let maskPlans: SharedMaskPlans
+
+    /// Transition-table entries (4 bytes each) that compile-time determinization may fill, over
+    /// all lexemes; lexemes past it stay lazy.
+    public static let eagerTableBudget = 1 << 20
+
     /// The `end` marker in `symbols`.
     public static let end: Int32 = -1
 
@@ -52,7 +64,21 @@ public struct CompiledGrammar: Sendable {
 
     init(lexemes: [Lexeme], symbols: [Int32], lhsAt: [Int32], productionOffsets: [Int32],
          productionStarts: [Int32], nullable: [Bool], nonterminalNames: [String], startNonterminal: Int32) {
+        var lexemes = lexemes
+        var complete = [Bool](repeating: false, count: lexemes.count)
+        var budget = Self.eagerTableBudget
+        for i in lexemes.indices where budget > 0 {
+            var dfa = lexemes[i].dfa
+            // A regex over its expression budget stays lazy: parsing reports the error where it arises.
+            if (try? dfa.determinizeEagerly(maxTableEntries: min(budget, Self.eagerTableBudget / 4))) == true {
+                complete[i] = true
+                lexemes[i].dfa = dfa
+                budget -= dfa.table.count
+            }
+        }
         self.lexemes = lexemes
+        self.lexemeIsComplete = complete
+        self.maskPlans = SharedMaskPlans()
         self.symbols = symbols
         self.lhsAt = lhsAt
         self.productionOffsets = productionOffsets

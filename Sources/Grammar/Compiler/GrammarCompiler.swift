@@ -130,8 +130,14 @@ private struct Builder {
         return n
     }
 
-    /// `x{min,max}` as helper nonterminals: `x^min` then a right-recursive star, or a chain of
-    /// optional tails `O_k → ε | x O_{k-1}` for a bounded remainder.
+    /// `x{min,max}` as helper nonterminals: `x^min` then a left-recursive star `S → ε | S x`, or a
+    /// chain of optional tails `O_k → ε | x O_{k-1}` for a bounded remainder.
+    ///
+    /// Left recursion, not right: in Earley, `S → x S` leaves one item per repetition on the
+    /// chart (each `x` ends by completing the whole chain, O(n) per element, as Leo 1991 §1 notes),
+    /// and its chart differs with every element read, so the mask cache keyed by the parser's
+    /// state (`Matcher.fillMask`) would never hit inside a list. `S → S x` keeps one item whose
+    /// origin is the list's start.
     mutating func repetition(_ x: Int32, min: Int, max: Int?) throws(GrammarError) -> Int32 {
         if min < 0 || (max.map { $0 < min } ?? false) {
             throw GrammarError("rule '\(currentRule)': bad repetition bounds {\(min),\(max.map(String.init) ?? "")}", at: currentLocation)
@@ -145,7 +151,7 @@ private struct Builder {
             for _ in 0..<(max - min) { tail = try helper([[], [x, tail]]) }
         } else {
             let star = Int32(productions.count)
-            tail = try helper([[], [x, star]])
+            tail = try helper([[], [star, x]])
         }
         if min == 0 { return tail }
         return try helper([Array(repeating: x, count: min) + [tail]])

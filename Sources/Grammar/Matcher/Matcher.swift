@@ -18,7 +18,9 @@ public struct Matcher {
     public let vocabulary: Vocabulary
     var parser: EarleyParser
     var tokenLengths: [Int] = []
-    /// Mask plans by lexer state (see `MaskPlan`), kept across tokens, rollbacks and forks.
+    /// Mask plans by lexer state (see `MaskPlan`), kept across tokens, rollbacks and forks: this
+    /// matcher's index of the plans it used, most of them shared with every matcher of the grammar
+    /// (`CompiledGrammar.maskPlans`); `planBytes` counts only the ones it holds alone.
     var plans: [MaskPlan] = []
     var planIndex: [[UInt64]: Int] = [:]
     var planBytes = 0
@@ -26,6 +28,22 @@ public struct Matcher {
     /// Plans are dropped (and rebuilt on demand) when they would exceed this many bytes.
     public var planBudgetBytes = 64 << 20
     var scratch = MaskScratch()
+    /// Plans this matcher built (not found in its own index nor in the grammar's shared plans).
+    public internal(set) var planBuilds = 0
+    /// Whole masks by parser-state signature (`ParserSignature`): equal signatures, equal masks,
+    /// so a state seen before (every position inside a string, the same place in another object)
+    /// costs a hash of the reachable chart and a copy. `maskWords` words per entry, end-of-generation
+    /// bits excluded (added per call).
+    var maskIndex: [ParserSignature: Int32] = [:]
+    var maskStore: [UInt32] = []
+    var signatureScratch = SignatureScratch()
+    /// Cached masks are dropped (and recomputed on demand) when they would exceed this many bytes.
+    public var maskCacheBudgetBytes = 16 << 20
+    /// Masks served from the signature cache / computed, since creation (for benchmarks and tests).
+    public internal(set) var maskCacheHits = 0
+    public internal(set) var maskCacheMisses = 0
+    /// Words of a cached mask (the vocabulary, rounded up).
+    let maskWords: Int
     /// Longest token, in bytes (the depth of the trie).
     let maxTokenLength: Int
 
@@ -38,6 +56,7 @@ public struct Matcher {
         var longest = 0
         for id in 0..<vocabulary.count { longest = max(longest, vocabulary.byteCount(of: id)) }
         self.maxTokenLength = longest
+        self.maskWords = (vocabulary.count + 31) / 32
     }
 
     /// True when the text so far is a sentence: end-of-sequence tokens are allowed exactly then.
@@ -46,11 +65,17 @@ public struct Matcher {
     /// Number of tokens accepted (and not rolled back).
     public var tokenCount: Int { tokenLengths.count }
 
-    /// Bytes this sequence's state holds beyond the shared grammar and trie: parser rows, its
-    /// lazily extended lexeme automata and its caches (capacities, not counts).
+    /// Bytes this sequence's state holds beyond the shared grammar, trie and shared plans: parser
+    /// rows, its lazily extended lexeme automata, the plans it holds alone and its plan index
+    /// (capacities, not counts).
     public var memoryFootprint: Int {
         parser.memoryFootprint + tokenLengths.capacity * MemoryLayout<Int>.stride + planBytes
-            + planIndex.capacity * 24 + scratch.states.capacity * 4 + scratch.key.capacity * 8
+            + plans.capacity * MemoryLayout<MaskPlan>.stride
+            + planIndex.capacity * (MemoryLayout<[UInt64]>.stride + 8)
+            + scratch.states.capacity * 4 + scratch.key.capacity * 8 + scratch.hit.capacity
+            + scratch.ends.capacity * 8 + scratch.levels.capacity * 4
+            + maskStore.capacity * 4 + maskIndex.capacity * (MemoryLayout<ParserSignature>.stride + 4)
+            + signatureScratch.stamp.capacity * 20 + signatureScratch.rows.capacity * 4
     }
 
     /// An independent copy (shares the compiled artifacts).
@@ -59,11 +84,42 @@ public struct Matcher {
     /// Sets bit `i` of `words` (word `i / 32`, bit `i % 32`) exactly for the allowed tokens and
     /// clears every other bit. `words` must cover the logits (ids past the vocabulary stay clear).
     ///
-    /// The lexer state of the current row selects a `MaskPlan` (built on first sight, then cached
-    /// in this matcher): its surely-allowed tokens are copied, and only the trie paths whose fate
-    /// depends on the Earley items are walked with the parser.
+    /// A parser state seen before (same `ParserSignature`) copies its cached mask. Otherwise the
+    /// lexer state of the current row selects a `MaskPlan` (built on first sight, then shared by
+    /// every matcher of the grammar): its surely-allowed tokens are copied, and only the trie paths
+    /// whose fate depends on the Earley items are walked with the parser.
     public mutating func fillMask(into words: inout [UInt32]) throws(GrammarError) {
         precondition(words.count * 32 >= vocabulary.count, "mask narrower than the vocabulary")
+        let sig = parser.signature(&signatureScratch)
+        let w = maskWords
+        if let e = maskIndex[sig] {
+            maskCacheHits += 1
+            maskStore.withUnsafeBufferPointer { store in
+                words.withUnsafeMutableBufferPointer { out in
+                    let from = Int(e) * w
+                    for i in 0..<w { out[i] = store[from + i] }
+                    for i in w..<out.count { out[i] = 0 }
+                }
+            }
+            allowEndOfGenerationIfAccepting(in: &words)
+            return
+        }
+        maskCacheMisses += 1
+        try fillMaskByPlans(into: &words)
+        if (maskStore.count + w) * 4 > maskCacheBudgetBytes {
+            maskStore.removeAll(keepingCapacity: true)
+            maskIndex.removeAll(keepingCapacity: true)
+        }
+        if w * 4 <= maskCacheBudgetBytes {
+            maskIndex[sig] = Int32(maskStore.count / w)
+            maskStore.append(contentsOf: words[0..<w])
+        }
+        allowEndOfGenerationIfAccepting(in: &words)
+    }
+
+    /// The mask from the plan of the current lexer state and the parser's walk of its uncertain
+    /// paths, without end-of-generation bits (`fillMask` without its cache).
+    mutating func fillMaskByPlans(into words: inout [UInt32]) throws(GrammarError) {
         let start = parser.byteCount
         do {
             if plansOverBudget {
@@ -85,7 +141,6 @@ public struct Matcher {
             throw error
         }
         parser.pop(parser.byteCount - start)
-        allowEndOfGenerationIfAccepting(in: &words)
     }
 
     /// The mask computed by walking the whole trie with the parser (no plan): the reference the
@@ -126,13 +181,39 @@ public struct Matcher {
         scratch.key.removeSubrange(w...)
         scratch.key.append(MaskPlan.rootMarker | UInt64(root))
         if let p = planIndex[scratch.key] { return p }
-        let built = try MaskPlan.build(key: scratch.key, root: root, trie: trie, maxDepth: maxTokenLength,
+        // Canonical lexer state (every lexeme determinized at compile time): ask the grammar's
+        // shared plans first, and offer them what we build.
+        var canonical = true
+        for i in 0..<(scratch.key.count - 1)
+        where !grammar.lexemeIsComplete[Int(truncatingIfNeeded: scratch.key[i] >> 32)] {
+            canonical = false
+            break
+        }
+        if canonical, let shared = grammar.maskPlans.plan(scratch.key, trie: trie.fingerprint) {
+            return remember(shared, owned: false)
+        }
+        var built = try MaskPlan.build(key: scratch.key, root: root, trie: trie, maxDepth: maxTokenLength,
                                        parser: &parser, scratch: &scratch)
-        // Over budget: start over at the next mask (plans in use must stay valid until then).
-        if planBytes + built.memoryFootprint > planBudgetBytes { plansOverBudget = true }
-        planBytes += built.memoryFootprint
-        plans.append(built)
-        planIndex[built.key] = plans.count - 1
+        planBuilds += 1
+        var owned = true
+        if canonical {
+            let (p, shared) = grammar.maskPlans.insert(built, trie: trie.fingerprint)
+            built = p
+            owned = !shared
+        }
+        return remember(built, owned: owned)
+    }
+
+    /// Adds `plan` to this matcher's index; `owned`: held by this matcher only (counts against
+    /// `planBudgetBytes`), else stored in the grammar's shared plans.
+    mutating func remember(_ plan: MaskPlan, owned: Bool) -> Int {
+        if owned {
+            // Over budget: start over at the next mask (plans in use must stay valid until then).
+            if planBytes + plan.memoryFootprint > planBudgetBytes { plansOverBudget = true }
+            planBytes += plan.memoryFootprint
+        }
+        plans.append(plan)
+        planIndex[plan.key] = plans.count - 1
         return plans.count - 1
     }
 

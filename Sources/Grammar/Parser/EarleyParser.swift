@@ -44,6 +44,17 @@ public struct EarleyParser {
     public let limits: Limits
     /// The lexeme automata, extended lazily as bytes are read (copy-on-write across forks).
     var dfas: [ByteDFA]
+    // The grammar's tables, held directly: reading them through `grammar` in the hot loop copied
+    // the whole `CompiledGrammar` (a retain and release per array field, per row: a quarter of the
+    // instructions of a mask in callgrind).
+    let symbols: [Int32]
+    let lhsAt: [Int32]
+    let productionOffsets: [Int32]
+    let productionStarts: [Int32]
+    let nullable: [Bool]
+    let ignoredLexemes: [Int32]
+    let lexemeIsIgnored: [Bool]
+    let lexemeIsNullable: [Bool]
     /// Items as `dot << 32 | origin`.
     var items: [UInt64] = []
     var itemStart: [Int] = [0]
@@ -64,6 +75,14 @@ public struct EarleyParser {
         self.grammar = grammar
         self.limits = limits
         self.dfas = grammar.lexemes.map(\.dfa)
+        self.symbols = grammar.symbols
+        self.lhsAt = grammar.lhsAt
+        self.productionOffsets = grammar.productionOffsets
+        self.productionStarts = grammar.productionStarts
+        self.nullable = grammar.nullable
+        self.ignoredLexemes = grammar.ignoredLexemes
+        self.lexemeIsIgnored = grammar.lexemes.map(\.isIgnored)
+        self.lexemeIsNullable = grammar.lexemes.map(\.isNullable)
         self.startedStamp = [UInt32](repeating: 0, count: grammar.lexemes.count)
         items.reserveCapacity(256)
         actives.reserveCapacity(64)
@@ -77,12 +96,13 @@ public struct EarleyParser {
         _ = try finishRow(row: 0, itemsFrom: 0, activesFrom: 0)
     }
 
-    /// Bytes held by the rows, scratch space and the automata's tables (capacities).
+    /// Bytes held by the rows, scratch space and the lazily extended automata's tables (capacities;
+    /// automata determinized at compile time are shared with the grammar and not counted).
     public var memoryFootprint: Int {
         items.capacity * 8 + itemStart.capacity * 8 + actives.capacity * MemoryLayout<Active>.stride
             + activeStart.capacity * 8 + accepting.capacity + itemSeen.memoryFootprint
             + activeSeen.capacity * MemoryLayout<Active>.stride + completions.capacity * 8 + startedStamp.capacity * 4
-            + dfas.reduce(0) { $0 + $1.memoryFootprint }
+            + dfas.indices.reduce(0) { $0 + (grammar.lexemeIsComplete[$1] ? 0 : dfas[$1].memoryFootprint) }
     }
 
     /// Bytes consumed so far.
@@ -132,13 +152,13 @@ public struct EarleyParser {
         itemSeen.clear()
         for (l, o) in completions {
             let from = itemStart[Int(o)], to = itemStart[Int(o) + 1]
-            if grammar.lexemes[Int(l)].isIgnored {
+            if lexemeIsIgnored[Int(l)] {
                 for j in from..<to { addItem(items[j]) }
             } else {
                 let sym = CompiledGrammar.lexemeSymbol(l)
                 for j in from..<to {
                     let it = items[j]
-                    if grammar.symbols[Int(it >> 32)] == sym { addItem(it + (1 << 32)) }
+                    if symbols[Int(it >> 32)] == sym { addItem(it + (1 << 32)) }
                 }
             }
         }
@@ -185,7 +205,6 @@ public struct EarleyParser {
     /// Closes the items added for `row` under prediction and completion, starts the lexemes they
     /// expect, and records the row. Returns false (recording nothing) when the row is not viable.
     mutating func finishRow(row: Int, itemsFrom: Int, activesFrom: Int) throws(GrammarError) -> Bool {
-        let g = grammar
         var i = itemsFrom
         rowStamp &+= 1
         if rowStamp == 0 {
@@ -198,31 +217,31 @@ public struct EarleyParser {
             i += 1
             let dot = Int(it >> 32)
             let origin = Int(it & 0xFFFF_FFFF)
-            let sym = g.symbols[dot]
+            let sym = symbols[dot]
             if sym == CompiledGrammar.end {
                 if origin == row {
                     if dot == 1 { isAccept = true }
                     continue   // empty span: handled at prediction (Aycock–Horspool)
                 }
                 if dot == 1 && origin == 0 { isAccept = true }
-                let lhs = g.lhsAt[dot]
+                let lhs = lhsAt[dot]
                 for j in itemStart[origin]..<itemStart[origin + 1] {
                     let w = items[j]
-                    if g.symbols[Int(w >> 32)] == lhs { addItem(w + (1 << 32)) }
+                    if symbols[Int(w >> 32)] == lhs { addItem(w + (1 << 32)) }
                 }
             } else if sym >= 0 {
                 let n = Int(sym)
-                for p in Int(g.productionOffsets[n])..<Int(g.productionOffsets[n + 1]) {
-                    addItem(UInt64(UInt32(g.productionStarts[p])) << 32 | UInt64(row))
+                for p in Int(productionOffsets[n])..<Int(productionOffsets[n + 1]) {
+                    addItem(UInt64(UInt32(productionStarts[p])) << 32 | UInt64(row))
                 }
-                if g.nullable[n] { addItem(it + (1 << 32)) }
+                if nullable[n] { addItem(it + (1 << 32)) }
             } else {
                 let l = -2 - sym
                 if startedStamp[Int(l)] != rowStamp {
                     startedStamp[Int(l)] = rowStamp
                     try startLexeme(l, row: row)
                 }
-                if g.lexemes[Int(l)].isNullable { addItem(it + (1 << 32)) }
+                if lexemeIsNullable[Int(l)] { addItem(it + (1 << 32)) }
             }
             if items.count - itemsFrom > limits.maxItemsPerRow {
                 throw GrammarError("Earley row \(row) needs more than \(limits.maxItemsPerRow) items")
@@ -230,7 +249,7 @@ public struct EarleyParser {
         }
         // Ignored terminals may start wherever items stand (also after the last lexeme).
         if items.count > itemsFrom {
-            for l in g.ignoredLexemes { try startLexeme(l, row: row) }
+            for l in ignoredLexemes { try startLexeme(l, row: row) }
         }
         if actives.count - activesFrom > limits.maxLexemesPerRow {
             throw GrammarError("Earley row \(row) has more than \(limits.maxLexemesPerRow) lexemes in progress")

@@ -20,6 +20,17 @@ public struct TokenTrie: Sendable {
     public let tokens: [Int32]
     /// Number of ids in the vocabulary.
     public let vocabularySize: Int
+    /// A content hash: tries built from equal vocabularies have equal fingerprints, so mask plans
+    /// cached per trie (`SharedMaskPlans`) serve every copy of it.
+    public let fingerprint: Fingerprint
+
+    /// Two independent 64-bit hashes of the trie's arrays, and its sizes.
+    public struct Fingerprint: Hashable, Sendable {
+        var fnv: UInt64
+        var mix: UInt64
+        var nodes: Int
+        var vocabularySize: Int
+    }
 
     public init(_ vocabulary: Vocabulary) {
         vocabularySize = vocabulary.count
@@ -61,6 +72,17 @@ public struct TokenTrie: Sendable {
         self.subtreeSize = size
         self.tokenStart = tokStart
         self.tokens = toks
+        // FNV-1a and a SplitMix-style multiply-xor over the same stream of bytes, sizes and ids.
+        var fnv: UInt64 = 0xCBF2_9CE4_8422_2325, mix: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func feed(_ v: UInt64) {
+            fnv = (fnv ^ v) &* 0x0000_0100_0000_01B3
+            mix = (mix ^ v) &* 0xBF58_476D_1CE4_E5B9
+            mix ^= mix >> 29
+        }
+        for n in bytes.indices { feed(UInt64(bytes[n]) << 32 | UInt64(UInt32(bitPattern: size[n]))) }
+        for t in toks { feed(UInt64(UInt32(bitPattern: t))) }
+        for t in tokStart { feed(UInt64(UInt32(bitPattern: t)) | 1 << 40) }
+        self.fingerprint = Fingerprint(fnv: fnv, mix: mix, nodes: bytes.count, vocabularySize: vocabulary.count)
     }
 
     public var nodeCount: Int { bytes.count }

@@ -1,0 +1,74 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Mask plans shared by every matcher of one `CompiledGrammar`, per token trie: a plan built by one
+/// sequence is never built again by another (XGrammar keeps its token mask cache in the compiled
+/// grammar for the same reason).
+///
+/// Only plans whose lexer state uses compile-time determinized lexemes
+/// (`CompiledGrammar.lexemeIsComplete`) are shared: their `(lexeme, state)` keys mean the same in
+/// every parser. Plans are immutable once stored; a matcher copies the ones it uses into its own
+/// index (retaining their arrays), so the lock is taken only on a matcher's first sight of a
+/// lexer state, never on its warm path.
+///
+/// ```swift
+/// let g = try GrammarCompiler.compile(GBNF.parse(#"root ::= [a-z]+"#))
+/// var a = try Matcher(grammar: g, vocabulary: vocab, trie: trie)
+/// var b = try Matcher(grammar: g, vocabulary: vocab, trie: trie)
+/// try a.fillMask(into: &mask)   // builds the plan
+/// try b.fillMask(into: &mask)   // finds it: b.planBuilds == 0
+/// ```
+final class SharedMaskPlans: @unchecked Sendable {
+    /// Plans stop being added past this many bytes per grammar (matchers then keep new plans
+    /// privately, under their own budget).
+    static let budgetBytes = 256 << 20
+
+    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+    // Guarded by `mutex`.
+    private var plans: [TokenTrie.Fingerprint: [[UInt64]: MaskPlan]] = [:]
+    private var bytes = 0
+
+    init() {
+        mutex = .allocate(capacity: 1)
+        mutex.initialize(to: pthread_mutex_t())
+        pthread_mutex_init(mutex, nil)
+    }
+
+    deinit {
+        pthread_mutex_destroy(mutex)
+        mutex.deinitialize(count: 1)
+        mutex.deallocate()
+    }
+
+    private func locked<T>(_ body: () -> T) -> T {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        return body()
+    }
+
+    /// The stored plan for lexer-state `key` on `trie`, if any.
+    func plan(_ key: [UInt64], trie: TokenTrie.Fingerprint) -> MaskPlan? {
+        locked { plans[trie]?[key] }
+    }
+
+    /// Stores `plan` unless one is already stored for its key (a concurrent builder won: that one
+    /// is returned) or the budget is spent (`plan` is returned, not shared).
+    func insert(_ plan: MaskPlan, trie: TokenTrie.Fingerprint) -> (plan: MaskPlan, shared: Bool) {
+        locked {
+            if let p = plans[trie]?[plan.key] { return (p, true) }
+            guard bytes + plan.memoryFootprint <= Self.budgetBytes else { return (plan, false) }
+            plans[trie, default: [:]][plan.key] = plan
+            bytes += plan.memoryFootprint
+            return (plan, true)
+        }
+    }
+
+    /// Number of stored plans, over all tries.
+    var count: Int { locked { plans.values.reduce(0) { $0 + $1.count } } }
+
+    /// Bytes held by the stored plans.
+    var memoryFootprint: Int { locked { bytes } }
+}

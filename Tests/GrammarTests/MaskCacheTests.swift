@@ -1,0 +1,115 @@
+import Foundation
+import XCTest
+@testable import Grammar
+import Decoder
+
+/// The caches behind `Matcher.fillMask` give the masks of a plain trie walk: mask plans shared by
+/// every matcher of a grammar (also from threads running at once), and whole masks cached by
+/// parser signature within a matcher (states reached by different paths, after rollbacks).
+final class MaskCacheTests: XCTestCase {
+    func smolAndJSON() throws -> (Vocabulary, CompiledGrammar, Tokenizer) {
+        let path = DefaultModel.path()
+        guard FileManager.default.fileExists(atPath: path) else {
+            XCTFail("SmolLM2 model missing at \(path) (set STRUCTGEN_MODEL)")
+            throw XCTSkip("no model")
+        }
+        let tokenizer = try Tokenizer(contentsOf: path)
+        let url = SharedData.root.appendingPathComponent("grammars/gbnf/json.gbnf")
+        let g = try GrammarCompiler.compile(GBNF.parse(String(contentsOf: url, encoding: .utf8)))
+        return (tokenizer.vocabulary, g, tokenizer)
+    }
+
+    /// Masks along `ids` from a fresh matcher (plans possibly shared already).
+    static func masks(_ g: CompiledGrammar, _ vocab: Vocabulary, _ trie: TokenTrie, _ ids: [Int],
+                      byTrieWalk: Bool = false) throws -> (masks: [[UInt32]], builds: Int) {
+        var m = try Matcher(grammar: g, vocabulary: vocab, trie: trie)
+        var out: [[UInt32]] = []
+        var mask = [UInt32](repeating: 0, count: (vocab.count + 31) / 32)
+        for t in ids {
+            if byTrieWalk { try m.fillMaskByTrieWalk(into: &mask) } else { try m.fillMask(into: &mask) }
+            out.append(mask)
+            guard try m.accept(t) else { throw GrammarError("token \(t) refused") }
+        }
+        return (out, m.planBuilds)
+    }
+
+    func testSecondMatcherBuildsNoPlans() throws {
+        let (vocab, g, tokenizer) = try smolAndJSON()
+        XCTAssertTrue(g.lexemeIsComplete.allSatisfy { $0 }, "json.gbnf's lexemes should be determinized at compile time")
+        let ids = tokenizer.encode(#"{"a": [1, 2.5, "x y"], "b": {"c": null}}"#)
+        let first = try Self.masks(g, vocab, TokenTrie(vocab), ids)
+        XCTAssertGreaterThan(first.builds, 3)
+        // Another matcher, with a trie built separately from the same vocabulary: same fingerprint.
+        let second = try Self.masks(g, vocab, TokenTrie(vocab), ids)
+        XCTAssertEqual(second.builds, 0, "a second matcher of the grammar rebuilt plans")
+        XCTAssertEqual(first.masks, second.masks)
+        let reference = try Self.masks(g, vocab, TokenTrie(vocab), ids, byTrieWalk: true)
+        XCTAssertEqual(first.masks, reference.masks)
+    }
+
+    func testMatchersInParallelGiveTheMasksOfOneAlone() throws {
+        let (vocab, _, tokenizer) = try smolAndJSON()
+        let url = SharedData.root.appendingPathComponent("grammars/gbnf/c.gbnf")
+        let source = try String(contentsOf: url, encoding: .utf8)
+        let texts = ["int f(int a){int b = a*( a+1 );while(b>10){b = b/2;}return b;}",
+                     "float g(){float x = 1;for(x = 0; x<3; x = x+1){x = x*2;}return x;}"]
+        let ids = texts.map { tokenizer.encode($0) }
+        let trie = TokenTrie(vocab)
+        // Alone: a grammar of its own, one matcher per text.
+        let alone = try GrammarCompiler.compile(GBNF.parse(source))
+        let expected = try ids.map { try Self.masks(alone, vocab, trie, $0).masks }
+        // Together: one grammar, two threads at once, each with its own matcher, sharing plans.
+        let shared = try GrammarCompiler.compile(GBNF.parse(source))
+        let results = UnsafeMutablePointer<Result<[[UInt32]], Error>?>.allocate(capacity: 2)
+        results.initialize(repeating: nil, count: 2)
+        defer { results.deinitialize(count: 2); results.deallocate() }
+        DispatchQueue.concurrentPerform(iterations: 2) { i in
+            results[i] = Result { try Self.masks(shared, vocab, trie, ids[i]).masks }
+        }
+        for i in 0..<2 {
+            XCTAssertEqual(try results[i]!.get(), expected[i], "text \(i): masks differ when matchers run in parallel")
+        }
+        XCTAssertGreaterThan(shared.maskPlans.count, 0)
+    }
+
+    /// One matcher per grammar, many random walks with rollbacks in between: the same parser
+    /// states recur through different paths, so masks come from the signature cache; each must
+    /// equal the trie walk.
+    func testSignatureCacheOnRandomWalks() throws {
+        let letters = ["a", "b", "c", "x"]
+        var toks: [[UInt8]] = []
+        for l in 1...3 {
+            var words = [""]
+            for _ in 0..<l { words = words.flatMap { w in letters.map { w + $0 } } }
+            toks += words.map { Array($0.utf8) }
+        }
+        let kinds = [Vocabulary.TokenKind](repeating: .normal, count: toks.count) + [.control]
+        let vocab = Vocabulary(tokens: toks + [[]], kinds: kinds, eosTokenID: toks.count)
+        let trie = TokenTrie(vocab)
+        var rng = SplitMix64(seed: 99)
+        var hits = 0, compared = 0
+        for _ in 0..<40 {
+            let src = MaskTests.randomGrammar(&rng)
+            guard let ir = try? GBNF.parse(src), let g = try? GrammarCompiler.compile(ir) else { continue }
+            var m = try Matcher(grammar: g, vocabulary: vocab, trie: trie)
+            var a = [UInt32](repeating: 0, count: (vocab.count + 31) / 32)
+            var b = a
+            for _ in 0..<8 {
+                for _ in 0..<Int.random(in: 1...10, using: &rng) {
+                    try m.fillMask(into: &a)
+                    try m.fillMaskByTrieWalk(into: &b)
+                    XCTAssertEqual(a, b, "\(src): cached mask ≠ trie walk after \(m.tokenCount) tokens")
+                    compared += 1
+                    var allowed: [Int] = []
+                    for id in 0..<toks.count where a[id >> 5] >> UInt32(id & 31) & 1 == 1 { allowed.append(id) }
+                    guard let t = allowed.randomElement(using: &rng) else { break }
+                    XCTAssertTrue(try m.accept(t))
+                }
+                m.rollback(tokens: Int.random(in: 0...m.tokenCount, using: &rng))
+            }
+            hits += m.maskCacheHits
+        }
+        XCTAssertGreaterThan(compared, 500)
+        XCTAssertGreaterThan(hits, 100, "the signature cache never hit")
+    }
+}
