@@ -8,13 +8,15 @@ own cost of about a microsecond is inside llguidance's figures), the token must 
 consumed; between texts both engines roll their one matcher back to the start (`--fresh`: a new
 matcher per text, for both). Prints p50/p90/p99/p99.9 side by side with the ratio ours/llguidance.
 
-Usage (from the repository root, release build):
-    python3 -m venv .venv-peers && .venv-peers/bin/pip install llguidance transformers gguf tokenizers numpy
+Usage (from the repository root, release build; needs only `llguidance` and `numpy`, from pip):
     swift build --product gen -c release
-    .venv-peers/bin/python scripts/bench-masks.py            # [--workloads json,c,lark] [--max-texts N] [--fresh]
+    python3 scripts/bench-masks.py            # [--workloads json,c,lark] [--max-texts N] [--fresh]
 
-The Hugging Face tokenizer each vocabulary needs is built from its GGUF with
-../shared/peerbench/make_tokenizer.py into .cache/tok-<name>/ (once).
+llguidance's tokenizer is built from the vocabulary `gen` writes into the records file (the same
+token bytes our matcher uses; control tokens as special tokens), through llguidance's
+TokenizerWrapper, so no Hugging Face tokenizer is needed. The wrapper's own text encoder (greedy
+longest match) is only used by llguidance for its grammars' literals, never for the benchmark's
+token ids, which come from our tokenizer.
 """
 import argparse, json, os, subprocess, sys, tempfile, time
 
@@ -32,23 +34,46 @@ def percentile(xs, q):
     return s[rank]
 
 
-def hf_tokenizer(gguf_path):
-    from transformers import PreTrainedTokenizerFast
-    name = os.path.basename(gguf_path).replace(".gguf", "")
-    folder = os.path.join(ROOT, ".cache", "tok-" + name)
-    if not os.path.exists(os.path.join(folder, "tokenizer.json")):
-        subprocess.run([sys.executable, os.path.join(SHARED, "peerbench", "make_tokenizer.py"), gguf_path, folder],
-                       check=True, stdout=subprocess.DEVNULL)
-    return PreTrainedTokenizerFast.from_pretrained(folder)
+class VocabTokenizer:
+    """The object llguidance.TokenizerWrapper expects: token bytes, EOS, special ids, an encoder."""
+
+    def __init__(self, vocab_rec):
+        self.tokens = [bytes.fromhex(h) for h in vocab_rec["tokens_hex"]]
+        self.special_token_ids = list(vocab_rec["special"])
+        eos = vocab_rec["eos"]
+        self.eos_token_id = eos[0] if eos else len(self.tokens) - 1
+        self.bos_token_id = None
+        special = set(self.special_token_ids)
+        self.by_bytes = {}
+        for i, t in enumerate(self.tokens):
+            if i not in special and t and t not in self.by_bytes:
+                self.by_bytes[t] = i
+        self.longest = max(len(t) for t in self.by_bytes)
+
+    def __call__(self, text):
+        data = text if isinstance(text, bytes) else text.encode("utf-8")
+        out, i = [], 0
+        while i < len(data):
+            for n in range(min(self.longest, len(data) - i), 0, -1):
+                t = self.by_bytes.get(data[i:i + n])
+                if t is not None:
+                    out.append(t)
+                    i += n
+                    break
+            else:
+                raise ValueError(f"byte {data[i]:#x} is in no token")
+        return out
 
 
 class LLG:
-    def __init__(self, gguf_path, n_vocab):
-        import llguidance, llguidance.hf
+    def __init__(self, vocab_rec):
+        import llguidance
         from llguidance.numpy import allocate_token_bitmask, fill_next_token_bitmask
         self.llg = llguidance
         self.fill = fill_next_token_bitmask
-        self.tok = llguidance.hf.from_tokenizer(hf_tokenizer(gguf_path), n_vocab=n_vocab)
+        tok = VocabTokenizer(vocab_rec)
+        self.tok = llguidance.LLTokenizer(llguidance.TokenizerWrapper(tok), n_vocab=len(tok.tokens),
+                                          eos_token=vocab_rec["eos"] or None)
         self.mask = allocate_token_bitmask(1, self.tok.vocab_size)
 
     def grammar(self, fmt, path):
@@ -66,14 +91,10 @@ class LLG:
         return bool(int(self.mask[0, t // 32]) & (1 << (t % 32)))
 
 
-def run_llguidance(rec, engines, fresh):
+def run_llguidance(rec, engines, vocabs, fresh):
     vocab = rec["vocab"]
-    n_vocab = None
     if vocab not in engines:
-        from gguf import GGUFReader
-        r = GGUFReader(vocab)
-        n_vocab = len(r.fields["tokenizer.ggml.tokens"].data)
-        engines[vocab] = LLG(vocab, n_vocab)
+        engines[vocab] = LLG(vocabs[vocab])
     e = engines[vocab]
     try:
         spec = e.grammar(rec["format"], rec["grammar"])
@@ -130,8 +151,10 @@ def main():
         cmd.append("--fresh")
     print("$ " + " ".join(cmd), flush=True)
     subprocess.run(cmd, check=True, cwd=ROOT)
-    recs = [json.loads(l) for l in open(records)]
+    lines = [json.loads(l) for l in open(records)]
     os.unlink(records)
+    vocabs = {r["vocabulary"]: r for r in lines if "vocabulary" in r}
+    recs = [r for r in lines if "workload" in r]
 
     print("\nside by side: mask µs per token (ours / llguidance, same token ids; ratio < 1: ours faster)")
     qs = [(0.5, "p50"), (0.9, "p90"), (0.99, "p99"), (0.999, "p99.9")]
@@ -140,7 +163,7 @@ def main():
     engines = {}
     compile_rows = []
     for rec in recs:
-        llg = run_llguidance(rec, engines, args.fresh)
+        llg = run_llguidance(rec, engines, vocabs, args.fresh)
         vname = os.path.basename(rec["vocab"])[:28]
         ours = rec["mask_us"]
         if "error" in llg:

@@ -86,6 +86,23 @@ struct GrammarBenchmark: ParsableCommand {
             compileLines.append(String(format: "  token trie of %@ (%d tokens, %d nodes): %.1f ms",
                                        (vpath as NSString).lastPathComponent as NSString, vocabulary.count,
                                        trie!.nodeCount, trieSeconds * 1e3))
+            if let out {
+                // The vocabulary itself, so scripts/bench-masks.py can build llguidance's tokenizer
+                // from exactly our token bytes (no Hugging Face packages needed).
+                var tokens: [String] = [], special: [Int] = []
+                for id in 0..<vocabulary.count {
+                    if vocabulary.kind(of: id).isText {
+                        tokens.append(vocabulary.bytes(of: id).map { String(format: "%02x", $0) }.joined())
+                    } else {
+                        tokens.append(Array(vocabulary.literal(of: id).utf8).map { String(format: "%02x", $0) }.joined())
+                        special.append(id)
+                    }
+                }
+                let rec: [String: Any] = ["vocabulary": vpath, "tokens_hex": tokens, "special": special,
+                                          "eos": Array(vocabulary.endOfGenerationIDs).sorted()]
+                out.write(try JSONSerialization.data(withJSONObject: rec))
+                out.write(Data("\n".utf8))
+            }
             for w in loads {
                 var grammar: CompiledGrammar? = nil
                 let compileSeconds = try Stopwatch.best(3) { grammar = try Self.compile(w) }
@@ -101,6 +118,8 @@ struct GrammarBenchmark: ParsableCommand {
                              w.name as NSString, (vpath as NSString).lastPathComponent.prefix(22).description as NSString,
                              result.texts.count, us.count, q[0], q[1], q[2], q[3], q[4],
                              Double(result.memory) / 1024))
+                print(String(format: "       masks from the signature cache: %d of %d; mask plans built: %d",
+                             result.cacheHits, us.count + result.texts.count, result.planBuilds))
                 if result.skipped > 0 {
                     print("       (\(result.skipped) texts skipped: not in the grammar's language or not re-tokenizable)")
                 }
@@ -178,6 +197,8 @@ struct GrammarBenchmark: ParsableCommand {
         var maskSeconds: [Double] = []
         var skipped = 0
         var memory = 0
+        var cacheHits = 0
+        var planBuilds = 0
     }
 
     func walk(_ w: Workload, grammar: CompiledGrammar, vocabulary: Vocabulary, tokenizer: Tokenizer,
@@ -208,6 +229,10 @@ struct GrammarBenchmark: ParsableCommand {
                 throw ValidationError("\(w.name) \(name): end of sequence not allowed after the whole text")
             }
             r.memory = max(r.memory, m.memoryFootprint)
+            r.cacheHits += m.maskCacheHits
+            r.planBuilds += m.planBuilds
+            m.maskCacheHits = 0
+            m.planBuilds = 0
             m.rollback(tokens: m.tokenCount)
             r.texts.append(ids)
         }

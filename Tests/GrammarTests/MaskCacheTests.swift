@@ -60,16 +60,18 @@ final class MaskCacheTests: XCTestCase {
         let expected = try ids.map { try Self.masks(alone, vocab, trie, $0).masks }
         // Together: one grammar, two threads at once, each with its own matcher, sharing plans.
         let shared = try GrammarCompiler.compile(GBNF.parse(source))
-        let results = UnsafeMutablePointer<Result<[[UInt32]], Error>?>.allocate(capacity: 2)
-        results.initialize(repeating: nil, count: 2)
-        defer { results.deinitialize(count: 2); results.deallocate() }
+        let boxes = [ResultBox(), ResultBox()]   // one per thread: no shared mutable state
         DispatchQueue.concurrentPerform(iterations: 2) { i in
-            results[i] = Result { try Self.masks(shared, vocab, trie, ids[i]).masks }
+            boxes[i].result = Result { try Self.masks(shared, vocab, trie, ids[i]).masks }
         }
         for i in 0..<2 {
-            XCTAssertEqual(try results[i]!.get(), expected[i], "text \(i): masks differ when matchers run in parallel")
+            XCTAssertEqual(try boxes[i].result!.get(), expected[i], "text \(i): masks differ when matchers run in parallel")
         }
         XCTAssertGreaterThan(shared.maskPlans.count, 0)
+    }
+
+    final class ResultBox: @unchecked Sendable {
+        var result: Result<[[UInt32]], Error>?
     }
 
     /// One matcher per grammar, many random walks with rollbacks in between: the same parser
@@ -88,14 +90,14 @@ final class MaskCacheTests: XCTestCase {
         let trie = TokenTrie(vocab)
         var rng = SplitMix64(seed: 99)
         var hits = 0, compared = 0
-        for _ in 0..<40 {
+        for _ in 0..<14 {
             let src = MaskTests.randomGrammar(&rng)
             guard let ir = try? GBNF.parse(src), let g = try? GrammarCompiler.compile(ir) else { continue }
             var m = try Matcher(grammar: g, vocabulary: vocab, trie: trie)
             var a = [UInt32](repeating: 0, count: (vocab.count + 31) / 32)
             var b = a
-            for _ in 0..<8 {
-                for _ in 0..<Int.random(in: 1...10, using: &rng) {
+            for _ in 0..<5 {
+                for _ in 0..<Int.random(in: 1...6, using: &rng) {
                     try m.fillMask(into: &a)
                     try m.fillMaskByTrieWalk(into: &b)
                     XCTAssertEqual(a, b, "\(src): cached mask ≠ trie walk after \(m.tokenCount) tokens")
@@ -109,7 +111,7 @@ final class MaskCacheTests: XCTestCase {
             }
             hits += m.maskCacheHits
         }
-        XCTAssertGreaterThan(compared, 500)
-        XCTAssertGreaterThan(hits, 100, "the signature cache never hit")
+        XCTAssertGreaterThan(compared, 120)
+        XCTAssertGreaterThan(hits, 15, "the signature cache rarely hit")
     }
 }

@@ -130,9 +130,9 @@ final class MaskTests: XCTestCase {
             let ids = tokenizer.encode(text)
             for round in 0..<3 {
                 // Every other position per round; the second round reuses the first round's plans;
-                // the third checks every position again (masks cached by parser signature).
+                // the third checks every third position again (masks cached by parser signature).
                 for (i, t) in ids.enumerated() {
-                    if i % 2 == round || round == 2 {
+                    if round < 2 ? i % 2 == round : i % 3 == 0 {
                         try m.fillMask(into: &a)
                         try m.fillMaskByTrieWalk(into: &b)
                         XCTAssertEqual(a, b, "\(file): plan mask ≠ trie walk after \(i) tokens")
@@ -144,7 +144,7 @@ final class MaskTests: XCTestCase {
                 m.rollback(tokens: m.tokenCount)
             }
             XCTAssertGreaterThan(m.plans.count, 1, "\(file): no plans were cached")
-            XCTAssertGreaterThan(m.maskCacheHits, ids.count / 2, "\(file): the third round should hit the mask cache")
+            XCTAssertGreaterThanOrEqual(m.maskCacheHits, ids.count / 3, "\(file): the third round should hit the mask cache")
         }
         XCTAssertGreaterThan(compared, 20)
     }

@@ -29,7 +29,7 @@ public struct Matcher {
     public var planBudgetBytes = 64 << 20
     var scratch = MaskScratch()
     /// Plans this matcher built (not found in its own index nor in the grammar's shared plans).
-    public internal(set) var planBuilds = 0
+    public var planBuilds = 0
     /// Whole masks by parser-state signature (`ParserSignature`): equal signatures, equal masks,
     /// so a state seen before (every position inside a string, the same place in another object)
     /// costs a hash of the reachable chart and a copy. `maskWords` words per entry, end-of-generation
@@ -40,10 +40,13 @@ public struct Matcher {
     /// Cached masks are dropped (and recomputed on demand) when they would exceed this many bytes.
     public var maskCacheBudgetBytes = 16 << 20
     /// Masks served from the signature cache / computed, since creation (for benchmarks and tests).
-    public internal(set) var maskCacheHits = 0
-    public internal(set) var maskCacheMisses = 0
+    public var maskCacheHits = 0
+    public var maskCacheMisses = 0
     /// Words of a cached mask (the vocabulary, rounded up).
     let maskWords: Int
+    /// Uncertain subtrees of at most this many nodes are walked with the parser directly instead
+    /// of through a plan of their own.
+    static let directWalkMaxNodes = 16
     /// Longest token, in bytes (the depth of the trie).
     let maxTokenLength: Int
 
@@ -235,9 +238,17 @@ public struct Matcher {
             parser.pop(parser.byteCount - (base + depth - 1))
             if try parser.push(trie.bytes[node]) {
                 setTokens(of: node, in: &words)
-                if plans[p].whole[i] && trie.subtreeSize[node] > 1 {
-                    let sub = try plan(root: node)
-                    try walkPlan(sub, into: &words, base: base + depth)
+                let size = Int(trie.subtreeSize[node])
+                if plans[p].whole[i] && size > 1 {
+                    if size <= Self.directWalkMaxNodes {
+                        // A small subtree: pushing its bytes costs less than looking up (and, the
+                        // first time, building) a plan for the lexer state at its root, one per
+                        // root; c.gbnf has thousands of such roots (identifier, then `(`, ` `…).
+                        try walkSubtree(node + 1, to: node + size, into: &words)
+                    } else {
+                        let sub = try plan(root: node)
+                        try walkPlan(sub, into: &words, base: base + depth)
+                    }
                 }
                 i += 1
             } else {
