@@ -31,6 +31,12 @@ final class LarkTests: XCTestCase {
                 XCTAssertTrue(message.contains("post-lexer"), message)
             }
         }
+        // Without a start rule named: where and why, and which rules could start.
+        XCTAssertThrowsError(try Lark.parse(python, loader: sharedLoader)) { error in
+            let e = error as? GrammarError
+            XCTAssertNotNil(e?.location)
+            XCTAssertTrue(e?.message.contains("file_input (at ") ?? false, e?.message ?? "")
+        }
         // eval_input never reaches an indented block: it loads, templates and all.
         let eval = try Lark.parse(python, start: "eval_input", loader: sharedLoader)
         XCTAssertTrue(eval.rules.contains { $0.name.hasPrefix("comprehension{") })
@@ -82,7 +88,8 @@ final class LarkTests: XCTestCase {
 
     func testErrorsSayWhereAndWhy() {
         XCTAssertEqual(error("start: foo")?.description, "1:8: undefined name 'foo'")
-        XCTAssertEqual(error("a: \"x\"")?.description, "no rule named 'start' (the start rule)")
+        XCTAssertEqual(error("a: \"x\"\nb: a")?.description,
+                       "2:1: no rule named 'start' (the start rule); rules no other rule uses: b (at 2:1) — start from one of them")
         XCTAssertEqual(error("start: \"a\"\nstart: \"b\"")?.description, "2:1: 'start' is defined twice (first at 1:1)")
         XCTAssertEqual(error("start: A\nA: a\na: \"x\"")?.description, "2:4: terminal definitions cannot use rule 'a'")
         XCTAssertEqual(error("start: A\nA: \"x\" A")?.message, "terminal A refers to itself: terminals must be regular; make it a rule")

@@ -70,6 +70,30 @@ final class MaskCacheTests: XCTestCase {
         XCTAssertGreaterThan(shared.maskPlans.count, 0)
     }
 
+    func testBoundedEquivalenceMergesCounterStates() throws {
+        var dfa = try ByteDFA(ecma: "a{0,100}", mode: .fullMatch)
+        XCTAssertTrue(try dfa.determinizeEagerly(maxTableEntries: 1 << 16))
+        let classes = try XCTUnwrap(dfa.boundedEquivalenceClasses(depth: 4))
+        XCTAssertEqual(Set(classes).count, 6)   // dead; 0, 1, 2, 3, 4 or more a's left
+        XCTAssertEqual(Set(try XCTUnwrap(dfa.boundedEquivalenceClasses(depth: 200))).count, dfa.stateCount)
+    }
+
+    /// A long counted string (a JSON Schema `maxLength`): each position is a new automaton state,
+    /// but tokens cannot tell positions far from the bound apart, so few plans are built, and the
+    /// masks still equal the trie walk.
+    func testCountedStringBuildsFewPlans() throws {
+        let (vocab, _, tokenizer) = try smolAndJSON()
+        // A Lark terminal is one lexeme whatever its bounds (a GBNF rule this long would become
+        // helper nonterminals instead).
+        let g = try GrammarCompiler.compile(Lark.parse("start: STR\nSTR: /'[a-z ]{0,300}'/\n"))
+        let text = "'" + String(repeating: "the quick brown fox jumps over the lazy dog ", count: 3) + "'"
+        let ids = tokenizer.encode(text)
+        let trie = TokenTrie(vocab)
+        let ours = try Self.masks(g, vocab, trie, ids)
+        XCTAssertEqual(ours.masks, try Self.masks(g, vocab, trie, ids, byTrieWalk: true).masks)
+        XCTAssertLessThan(ours.builds, ids.count / 2, "a plan per position: counter states not merged")
+    }
+
     final class ResultBox: @unchecked Sendable {
         var result: Result<[[UInt32]], Error>?
     }

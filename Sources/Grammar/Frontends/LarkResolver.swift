@@ -66,7 +66,15 @@ struct LarkResolver {
             ignored.append(id)
         }
         guard let startID = ruleIDs[start] else {
-            throw GrammarError("no rule named '\(start)' (the start rule)")
+            // Name the rules nothing else uses (python.lark's file_input, single_input, eval_input):
+            // one of them is the start rule the grammar was written for.
+            var used = Set<RuleID>()
+            for r in rules { r.body.forEachRuleReference { used.insert($0) } }
+            let tops = rules.indices.filter { !used.contains(RuleID(Int32($0))) && !rules[$0].inlined }
+            let names = tops.prefix(8).map { i in rules[i].location.map { "\(rules[i].name) (at \($0))" } ?? rules[i].name }
+            throw GrammarError("no rule named '\(start)' (the start rule)"
+                               + (names.isEmpty ? "" : "; rules no other rule uses: \(names.joined(separator: ", ")) — start from one of them"),
+                               at: tops.first.flatMap { rules[$0].location })
         }
         let grammar = GrammarIR(rules: rules, terminals: terminals, ignored: ignored, start: startID)
         try checkDeclaredTerminals(grammar)

@@ -15,7 +15,8 @@
 /// row with the same lexer state (inside a JSON string, every position). Exactness is tested
 /// against brute force (MaskTests).
 struct MaskPlan {
-    /// Sorted, distinct `lexeme << 32 | state` pairs, then `rootMarker | root`.
+    /// Sorted, distinct `lexeme << 32 | class` pairs, then `rootMarker | root`: the lexer state up
+    /// to bounded equivalence (`Matcher.stateClasses`; the state itself where no classes exist).
     var key: [UInt64]
     /// The trie node whose subtree (below it) is classified: 0 for the whole vocabulary, else the
     /// root of an uncertain subtree, classified from the lexer state after its bytes (so an
@@ -45,34 +46,42 @@ struct MaskPlan {
 /// allocate once warm.
 struct MaskScratch {
     var key: [UInt64] = []
-    var states: [Int32] = []
-    var hit: [Bool] = []
+    var pairs: [UInt64] = []
     var ends: [Int] = []
     var levels: [Int32] = []
 }
 
 extension MaskPlan {
-    /// Classifies every token of `trie` for the lexer state `key`, stepping the lexeme automata of
-    /// `parser` (which it extends lazily, as parsing would).
+    /// Classifies every token of `trie` for the lexer state `pairs` (sorted, distinct
+    /// `lexeme << 32 | state`), stepping the lexeme automata of `parser` (which it extends lazily,
+    /// as parsing would); `key` names the plan (the pairs up to bounded equivalence, and the root).
     static let rootMarker: UInt64 = 1 << 63
 
-    static func build(key: [UInt64], root: Int, trie: TokenTrie, maxDepth: Int, parser: inout EarleyParser,
+    static func build(key: [UInt64], pairs: [UInt64], root: Int, trie: TokenTrie, maxDepth: Int, parser: inout EarleyParser,
                       scratch: inout MaskScratch) throws(GrammarError) -> MaskPlan {
-        let k = key.count - 1   // the last element is the root marker
+        let k = pairs.count
         var plan = MaskPlan(key: key, root: Int32(root),
                             accepted: root == 0 ? [UInt32](repeating: 0, count: (trie.vocabularySize + 31) / 32) : [],
                             acceptedIDs: [], nodes: [], depths: [], skips: [], whole: [])
-        scratch.states.removeAll(keepingCapacity: true)
-        scratch.states.append(contentsOf: repeatElement(ByteDFA.deadState, count: k * (maxDepth + 2)))
-        scratch.hit.removeAll(keepingCapacity: true)
-        scratch.hit.append(contentsOf: repeatElement(false, count: maxDepth + 2))
+        // Per depth d, the pairs still alive after the node's bytes: `count[d]` of them at
+        // `lex/st[d * k ..< d * k + count[d]]`. Only live pairs are stepped (at a statement start
+        // of c.gbnf ~20 lexemes are in progress, after one byte mostly one), and raw buffers keep
+        // array uniqueness checks out of the loop (they were an eighth of a build in callgrind).
+        let levels = maxDepth + 2
+        let lex = UnsafeMutablePointer<Int32>.allocate(capacity: Swift.max(1, k * levels))
+        let st = UnsafeMutablePointer<Int32>.allocate(capacity: Swift.max(1, k * levels))
+        let count = UnsafeMutablePointer<Int>.allocate(capacity: levels)
+        let hit = UnsafeMutablePointer<Bool>.allocate(capacity: levels)
+        defer { lex.deallocate(); st.deallocate(); count.deallocate(); hit.deallocate() }
+        hit.initialize(repeating: false, count: levels)
+        count.initialize(repeating: 0, count: levels)
+        for j in 0..<k where Int32(truncatingIfNeeded: pairs[j] & 0xFFFF_FFFF) != ByteDFA.deadState {
+            lex[count[0]] = Int32(truncatingIfNeeded: pairs[j] >> 32)
+            st[count[0]] = Int32(truncatingIfNeeded: pairs[j] & 0xFFFF_FFFF)
+            count[0] += 1
+        }
         scratch.ends.removeAll(keepingCapacity: true)
         scratch.levels.removeAll(keepingCapacity: true)
-        var lexemes: [Int32] = []
-        for j in 0..<k {
-            lexemes.append(Int32(truncatingIfNeeded: key[j] >> 32))
-            scratch.states[j] = Int32(truncatingIfNeeded: key[j] & 0xFFFF_FFFF)
-        }
         let n = root + Int(trie.subtreeSize[root])
         var node = root + 1
 
@@ -94,17 +103,18 @@ extension MaskPlan {
             var alive = 0
             var completes = false
             let from = (d - 1) * k, to = d * k
-            for j in 0..<k {
-                let s = scratch.states[from + j]
-                var t = ByteDFA.deadState
-                if s != ByteDFA.deadState { t = try parser.stepLexeme(lexemes[j], s, byte) }
-                scratch.states[to + j] = t
+            for j in 0..<count[d - 1] {
+                let l = lex[from + j]
+                let t = try parser.stepLexeme(l, st[from + j], byte)
                 if t != ByteDFA.deadState {
+                    lex[to + alive] = l
+                    st[to + alive] = t
                     alive += 1
-                    if !completes && parser.lexemeAccepts(lexemes[j], t) { completes = true }
+                    if !completes && parser.lexemeAccepts(l, t) { completes = true }
                 }
             }
-            let completedBefore = scratch.hit[d - 1]
+            count[d] = alive
+            let completedBefore = hit[d - 1]
             let size = Int(trie.subtreeSize[node])
             if alive == 0 {
                 if completedBefore {
@@ -123,7 +133,7 @@ extension MaskPlan {
                     plan.acceptedIDs.append(id)
                 }
             }
-            scratch.hit[d] = completedBefore || completes
+            hit[d] = completedBefore || completes
             scratch.ends.append(node + size)
             scratch.levels.append(Int32(plan.nodes.count))
             plan.nodes.append(Int32(node)); plan.depths.append(Int32(d))

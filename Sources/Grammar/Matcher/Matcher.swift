@@ -49,6 +49,10 @@ public struct Matcher {
     static let directWalkMaxNodes = 16
     /// Longest token, in bytes (the depth of the trie).
     let maxTokenLength: Int
+    /// Per lexeme, its states' classes up to `maxTokenLength` bytes (empty: none), shared by the
+    /// grammar's matchers: plans are keyed by class, so states no token tells apart (the
+    /// positions of a long counted repetition, `[^"]{0,100}`) share one plan.
+    let stateClasses: [[Int32]]
 
     public init(grammar: CompiledGrammar, vocabulary: Vocabulary, trie: TokenTrie? = nil,
                 limits: EarleyParser.Limits = EarleyParser.Limits()) throws(GrammarError) {
@@ -59,6 +63,8 @@ public struct Matcher {
         var longest = 0
         for id in 0..<vocabulary.count { longest = max(longest, vocabulary.byteCount(of: id)) }
         self.maxTokenLength = longest
+        self.stateClasses = grammar.maskPlans.stateClasses(depth: longest, lexemes: grammar.lexemes,
+                                                           complete: grammar.lexemeIsComplete)
         self.maskWords = (vocabulary.count + 31) / 32
     }
 
@@ -75,7 +81,7 @@ public struct Matcher {
         parser.memoryFootprint + tokenLengths.capacity * MemoryLayout<Int>.stride + planBytes
             + plans.capacity * MemoryLayout<MaskPlan>.stride
             + planIndex.capacity * (MemoryLayout<[UInt64]>.stride + 8)
-            + scratch.states.capacity * 4 + scratch.key.capacity * 8 + scratch.hit.capacity
+            + scratch.key.capacity * 8 + scratch.pairs.capacity * 8
             + scratch.ends.capacity * 8 + scratch.levels.capacity * 4
             + maskStore.capacity * 4 + maskIndex.capacity * (MemoryLayout<ParserSignature>.stride + 4)
             + signatureScratch.stamp.capacity * 20 + signatureScratch.rows.capacity * 4
@@ -171,17 +177,17 @@ public struct Matcher {
     /// Index of the plan for the current row's lexer state and trie subtree `root`, built if new.
     mutating func plan(root: Int) throws(GrammarError) -> Int {
         let k = parser.byteCount
+        scratch.pairs.removeAll(keepingCapacity: true)
         scratch.key.removeAll(keepingCapacity: true)
         for i in parser.activeStart[k]..<parser.activeStart[k + 1] {
             let a = parser.actives[i]
-            scratch.key.append(UInt64(UInt32(bitPattern: a.lexeme)) << 32 | UInt64(UInt32(bitPattern: a.state)))
+            scratch.pairs.append(UInt64(UInt32(bitPattern: a.lexeme)) << 32 | UInt64(UInt32(bitPattern: a.state)))
+            let classes = stateClasses[Int(a.lexeme)]
+            let c = classes.isEmpty ? a.state : classes[Int(a.state)]
+            scratch.key.append(UInt64(UInt32(bitPattern: a.lexeme)) << 32 | UInt64(UInt32(bitPattern: c)))
         }
-        scratch.key.sort()
-        var w = 0
-        for i in scratch.key.indices where i == 0 || scratch.key[i] != scratch.key[i - 1] {
-            scratch.key[w] = scratch.key[i]; w += 1
-        }
-        scratch.key.removeSubrange(w...)
+        Self.sortUnique(&scratch.pairs)
+        Self.sortUnique(&scratch.key)
         scratch.key.append(MaskPlan.rootMarker | UInt64(root))
         if let p = planIndex[scratch.key] { return p }
         // Canonical lexer state (every lexeme determinized at compile time): ask the grammar's
@@ -195,7 +201,7 @@ public struct Matcher {
         if canonical, let shared = grammar.maskPlans.plan(scratch.key, trie: trie.fingerprint) {
             return remember(shared, owned: false)
         }
-        var built = try MaskPlan.build(key: scratch.key, root: root, trie: trie, maxDepth: maxTokenLength,
+        var built = try MaskPlan.build(key: scratch.key, pairs: scratch.pairs, root: root, trie: trie, maxDepth: maxTokenLength,
                                        parser: &parser, scratch: &scratch)
         planBuilds += 1
         var owned = true
@@ -205,6 +211,15 @@ public struct Matcher {
             owned = !shared
         }
         return remember(built, owned: owned)
+    }
+
+    static func sortUnique(_ a: inout [UInt64]) {
+        a.sort()
+        var w = 0
+        for i in a.indices where i == 0 || a[i] != a[i - 1] {
+            a[w] = a[i]; w += 1
+        }
+        a.removeSubrange(w...)
     }
 
     /// Adds `plan` to this matcher's index; `owned`: held by this matcher only (counts against

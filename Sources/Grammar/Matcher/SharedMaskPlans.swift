@@ -30,6 +30,7 @@ final class SharedMaskPlans: @unchecked Sendable {
     // Guarded by `mutex`.
     private var plans: [TokenTrie.Fingerprint: [[UInt64]: MaskPlan]] = [:]
     private var bytes = 0
+    private var classes: [Int: [[Int32]]] = [:]
 
     init() {
         mutex = .allocate(capacity: 1)
@@ -63,6 +64,19 @@ final class SharedMaskPlans: @unchecked Sendable {
             plans[trie, default: [:]][plan.key] = plan
             bytes += plan.memoryFootprint
             return (plan, true)
+        }
+    }
+
+    /// Per lexeme, its automaton states' classes for tokens of at most `depth` bytes
+    /// (`ByteDFA.boundedEquivalenceClasses`), computed once per depth; an empty array for a
+    /// lexeme without classes (lazy automaton, or over the work budget): its states key plans
+    /// themselves.
+    func stateClasses(depth: Int, lexemes: [CompiledGrammar.Lexeme], complete: [Bool]) -> [[Int32]] {
+        locked {
+            if let c = classes[depth] { return c }
+            let c = lexemes.indices.map { complete[$0] ? lexemes[$0].dfa.boundedEquivalenceClasses(depth: depth) ?? [] : [] }
+            classes[depth] = c
+            return c
         }
     }
 

@@ -26,3 +26,52 @@ extension ByteDFA {
         return true
     }
 }
+
+extension ByteDFA {
+    /// Classes of states that no byte string of at most `depth` bytes tells apart by "dead" and
+    /// "accepting" along the way (Moore's partition refinement stopped after `depth` rounds), or
+    /// nil when the automaton is not complete or the refinement would exceed `maxWork` steps.
+    ///
+    /// A mask plan only looks at those two facts along a token's bytes (at most the longest
+    /// token), so states in one class have one plan: the counter of a string with `maxLength: 100`
+    /// has a state per length, but all those more than `depth` bytes from the bound form one class.
+    ///
+    /// ```swift
+    /// var dfa = try ByteDFA(ecma: "a{0,100}", mode: .fullMatch)
+    /// try dfa.determinizeEagerly(maxTableEntries: 1 << 16)
+    /// Set(dfa.boundedEquivalenceClasses(depth: 4)!).count   // 6: dead, and 0, 1, 2, 3, 4+ a's left
+    /// ```
+    public func boundedEquivalenceClasses(depth: Int, maxWork: Int = 20_000_000) -> [Int32]? {
+        let n = stateExpr.count
+        guard n * classCount * Swift.max(1, Swift.min(depth, n)) <= maxWork else { return nil }
+        var cls = [Int32](repeating: 0, count: n)
+        var count = 1
+        for s in 0..<n {
+            guard liveness[s] != 0 else { return nil }   // not complete: liveness unknown
+            cls[s] = liveness[s] == 2 ? 0 : (accepting[s] ? 2 : 1)
+        }
+        count = Set(cls).count
+        var row = [Int32](repeating: 0, count: classCount + 1)
+        for _ in 0..<depth {
+            var ids: [[Int32]: Int32] = [:]
+            var next = [Int32](repeating: 0, count: n)
+            for s in 0..<n {
+                row[0] = cls[s]
+                for c in 0..<classCount {
+                    let t = table[s << rowShift | c]
+                    guard t >= 0 else { return nil }
+                    row[c + 1] = cls[Int(t)]
+                }
+                if let id = ids[row] { next[s] = id } else {
+                    let id = Int32(ids.count)
+                    ids[row] = id
+                    next[s] = id
+                }
+            }
+            cls = next
+            if ids.count == count { break }   // stable: further rounds split nothing
+            count = ids.count
+        }
+        return cls
+    }
+}
