@@ -44,6 +44,9 @@ struct GrammarBenchmark: ParsableCommand {
     @Option(help: "Write token ids and our per-mask times as JSON lines here (for scripts/bench-masks.py).")
     var records: String?
 
+    @Option(help: "Uncertain trie subtrees of at most this many nodes are walked by the parser without a plan of their own.")
+    var directWalk: Int = 16
+
     @Flag(help: "A fresh matcher per text (cold caches) instead of one matcher rolled back between texts.")
     var fresh = false
 
@@ -204,7 +207,8 @@ struct GrammarBenchmark: ParsableCommand {
     func walk(_ w: Workload, grammar: CompiledGrammar, vocabulary: Vocabulary, tokenizer: Tokenizer,
               trie: TokenTrie) throws -> WalkResult {
         var r = WalkResult()
-        let base = try Matcher(grammar: grammar, vocabulary: vocabulary, trie: trie)
+        var base = try Matcher(grammar: grammar, vocabulary: vocabulary, trie: trie)
+        base.directWalkMaxNodes = directWalk
         var m = base.fork()
         var mask = [UInt32](repeating: 0, count: (vocabulary.count + 31) / 32)
         for (name, bytes) in w.texts {

@@ -46,7 +46,7 @@ public struct Matcher {
     let maskWords: Int
     /// Uncertain subtrees of at most this many nodes are walked with the parser directly instead
     /// of through a plan of their own.
-    static let directWalkMaxNodes = 16
+    public var directWalkMaxNodes = 16
     /// Longest token, in bytes (the depth of the trie).
     let maxTokenLength: Int
     /// Per lexeme, its states' classes up to `maxTokenLength` bytes (empty: none), shared by the
@@ -255,7 +255,7 @@ public struct Matcher {
                 setTokens(of: node, in: &words)
                 let size = Int(trie.subtreeSize[node])
                 if plans[p].whole[i] && size > 1 {
-                    if size <= Self.directWalkMaxNodes {
+                    if size <= directWalkMaxNodes {
                         // A small subtree: pushing its bytes costs less than looking up (and, the
                         // first time, building) a plan for the lexer state at its root, one per
                         // root; c.gbnf has thousands of such roots (identifier, then `(`, ` `…).
