@@ -32,7 +32,8 @@ public struct Matcher {
     public var planBuilds = 0
     /// Whole masks by parser-state signature (`ParserSignature`): equal signatures, equal masks,
     /// so a state seen before (every position inside a string, the same place in another object)
-    /// costs a hash of the reachable chart and a copy. `maskWords` words per entry, end-of-generation
+    /// costs a hash of the reachable chart and a copy. A miss here asks the grammar's shared masks
+    /// (when all its lexemes are compile-time automata), so another sequence's masks serve too. `maskWords` words per entry, end-of-generation
     /// bits excluded (added per call).
     var maskIndex: [ParserSignature: Int32] = [:]
     var maskStore: [UInt32] = []
@@ -44,6 +45,9 @@ public struct Matcher {
     public var maskCacheMisses = 0
     /// Words of a cached mask (the vocabulary, rounded up).
     let maskWords: Int
+    /// Every lexeme is a compile-time automaton: signatures mean the same in every matcher, so
+    /// masks are shared through the grammar.
+    let masksShareable: Bool
     /// Uncertain subtrees of at most this many nodes are walked with the parser directly instead
     /// of through a plan of their own.
     public var directWalkMaxNodes = 16
@@ -66,6 +70,7 @@ public struct Matcher {
         self.stateClasses = grammar.maskPlans.stateClasses(depth: longest, lexemes: grammar.lexemes,
                                                            complete: grammar.lexemeIsComplete)
         self.maskWords = (vocabulary.count + 31) / 32
+        self.masksShareable = grammar.lexemeIsComplete.allSatisfy { $0 }
     }
 
     /// True when the text so far is a sentence: end-of-sequence tokens are allowed exactly then.
@@ -113,8 +118,19 @@ public struct Matcher {
             allowEndOfGenerationIfAccepting(in: &words)
             return
         }
-        maskCacheMisses += 1
-        try fillMaskByPlans(into: &words)
+        if masksShareable, let shared = grammar.maskPlans.mask(sig, trie: trie.fingerprint) {
+            maskCacheHits += 1
+            shared.withUnsafeBufferPointer { src in
+                words.withUnsafeMutableBufferPointer { out in
+                    for i in 0..<w { out[i] = src[i] }
+                    for i in w..<out.count { out[i] = 0 }
+                }
+            }
+        } else {
+            maskCacheMisses += 1
+            try fillMaskByPlans(into: &words)
+            if masksShareable { grammar.maskPlans.insertMask(sig, words[0..<w], trie: trie.fingerprint) }
+        }
         if (maskStore.count + w) * 4 > maskCacheBudgetBytes {
             maskStore.removeAll(keepingCapacity: true)
             maskIndex.removeAll(keepingCapacity: true)

@@ -4,9 +4,9 @@ import Glibc
 import Darwin
 #endif
 
-/// Mask plans shared by every matcher of one `CompiledGrammar`, per token trie: a plan built by one
-/// sequence is never built again by another (XGrammar keeps its token mask cache in the compiled
-/// grammar for the same reason).
+/// Mask plans, and whole masks by parser signature, shared by every matcher of one
+/// `CompiledGrammar`, per token trie: a plan built by one sequence is never built again by another
+/// (XGrammar keeps its token mask cache in the compiled grammar for the same reason).
 ///
 /// Only plans whose lexer state uses compile-time determinized lexemes
 /// (`CompiledGrammar.lexemeIsComplete`) are shared: their `(lexeme, state)` keys mean the same in
@@ -31,6 +31,10 @@ final class SharedMaskPlans: @unchecked Sendable {
     private var plans: [TokenTrie.Fingerprint: [[UInt64]: MaskPlan]] = [:]
     private var bytes = 0
     private var classes: [Int: [[Int32]]] = [:]
+    private var masks: [TokenTrie.Fingerprint: [ParserSignature: [UInt32]]] = [:]
+    private var maskBytes = 0
+    /// Whole masks stop being added past this many bytes per grammar.
+    static let maskBudgetBytes = 256 << 20
 
     init() {
         mutex = .allocate(capacity: 1)
@@ -80,9 +84,25 @@ final class SharedMaskPlans: @unchecked Sendable {
         }
     }
 
+    /// The stored mask (end-of-generation bits excluded) for parser signature `sig` on `trie`.
+    /// Only for grammars whose lexemes are all complete (signatures then mean the same in every
+    /// matcher).
+    func mask(_ sig: ParserSignature, trie: TokenTrie.Fingerprint) -> [UInt32]? {
+        locked { masks[trie]?[sig] }
+    }
+
+    /// Stores `words` as the mask of `sig` unless present or over `maskBudgetBytes`.
+    func insertMask(_ sig: ParserSignature, _ words: ArraySlice<UInt32>, trie: TokenTrie.Fingerprint) {
+        locked {
+            guard masks[trie]?[sig] == nil, maskBytes + words.count * 4 <= Self.maskBudgetBytes else { return }
+            masks[trie, default: [:]][sig] = Array(words)
+            maskBytes += words.count * 4 + 32
+        }
+    }
+
     /// Number of stored plans, over all tries.
     var count: Int { locked { plans.values.reduce(0) { $0 + $1.count } } }
 
-    /// Bytes held by the stored plans.
-    var memoryFootprint: Int { locked { bytes } }
+    /// Bytes held by the stored plans and masks.
+    var memoryFootprint: Int { locked { bytes + maskBytes } }
 }
