@@ -23,6 +23,8 @@ public final class InferenceSession {
     public let maxBatch: Int
     /// Positions already in the KV cache: the next token goes here.
     public private(set) var position = 0
+    /// The KV cache's element format.
+    public var cacheFormat: Attention.CacheFormat { cache.format }
     /// The worker pool the matrix products and attention run on.
     public let pool: KernelThreadPool
 
@@ -43,7 +45,9 @@ public final class InferenceSession {
     /// - Parameters:
     ///   - contextLength: KV cache capacity in positions (default 2048, at most the model's
     ///     trained context unless `allowLongerContext`).
-    ///   - cacheFormat: `.f16` (llama.cpp's default, half the memory) or `.f32`.
+    ///   - cacheFormat: `.f16` (the default, as llama.cpp's), `.q8_0` (1.06 bytes per value: a
+    ///     2k-position cache of SmolLM2-135M takes 25 MB instead of 47 MB, at a cost in accuracy
+    ///     measured in docs/runtime.md; head dimensions in multiples of 32) or `.f32`.
     ///   - threads: workers for the kernels (the calling thread is one of them).
     ///   - maxBatch: positions per pass of the layers; scratch grows linearly with it.
     public init(
@@ -56,6 +60,9 @@ public final class InferenceSession {
         }
         guard maxBatch >= 1, maxBatch <= 4096 else { throw .invalidArgument("maxBatch \(maxBatch) is outside 1...4096") }
         guard threads >= 1, threads <= 256 else { throw .invalidArgument("threads \(threads) is outside 1...256") }
+        guard cacheFormat.holds(c.headDimension) else {
+            throw .invalidArgument("a \(cacheFormat) KV cache needs a head dimension in multiples of 32, not \(c.headDimension)")
+        }
         self.model = model
         self.contextLength = contextLength
         self.maxBatch = maxBatch
@@ -244,7 +251,6 @@ public final class InferenceSession {
         let width = c.embeddingLength, kvWidth = c.kvWidth
         let scale = 1 / Float(d).squareRoot()
         let base = cache.offset(layer: l, position: 0)
-        let elementBytes = cache.format.elementBytes
         let keys = UnsafeRawPointer(cache.keys + base), values = UnsafeRawPointer(cache.values + base)
         let format = cache.format, contextLength = self.contextLength, position = self.position
         let q = self.q, attn = self.attn, scores = self.scores
@@ -255,7 +261,7 @@ public final class InferenceSession {
             let s = scores + (range.lowerBound / grain) * contextLength
             for job in range {
                 let i = job / heads, h = job % heads
-                let kvOffset = (h / group) * d * elementBytes
+                let kvOffset = format.byteCount((h / group) * d)
                 Attention.attend(
                     query: q + i * width + h * d, keys: keys + kvOffset, values: values + kvOffset, format: format,
                     positions: position + i + 1, headDimension: d, keyStride: kvWidth, valueStride: kvWidth,
