@@ -38,20 +38,23 @@ final class ModelReferenceTests: XCTestCase {
             }
             switch format {
             case .f16:
-                // The default cache. The top-1 target (≥ 98 %) is asserted as is. Its other
-                // two targets are NOT met (max |diff| ≤ 0.5 and ≥ 10/12 greedy; llama.cpp built on
-                // this machine does no better, docs/runtime.md): these bounds are ratchets at the
-                // values measured on 2026-12-02 (max 0.930, mean 0.157, 5/12), not the targets.
-                XCTAssertGreaterThanOrEqual(score.top1Rate, 0.98, score.report.joined(separator: "\n"))
-                XCTAssertLessThanOrEqual(score.maxDiff, 0.95)
-                XCTAssertLessThanOrEqual(score.meanDiff, 0.16)
-                XCTAssertGreaterThanOrEqual(score.identical, 5, score.report.joined(separator: "\n"))
+                // The default cache. The top-1 target (≥ 98 %) is asserted as is, and is
+                // at 90/90. Its other two targets are NOT met (max |diff| ≤ 0.5 and ≥ 10/12
+                // greedy; llama.cpp 0.3.36 built here reproduces the reference exactly, so the
+                // remaining differences are ours, docs/runtime.md): these bounds are ratchets at
+                // the values measured on 2026-12-02 (max 0.674, mean 0.0887, 6/12), not targets.
+                XCTAssertGreaterThanOrEqual(score.top1Agree, 90, score.report.joined(separator: "\n"))
+                XCTAssertLessThanOrEqual(score.maxDiff, 0.68)
+                XCTAssertLessThanOrEqual(score.meanDiff, 0.09)
+                XCTAssertGreaterThanOrEqual(score.identical, 6, score.report.joined(separator: "\n"))
             default:
-                // The Q8_0 cache (an option for memory) misses the top-1 target: 87/90 (96.7 %),
-                // max 1.198, mean 0.217, 4/12 on 2026-12-02. Guarded at those values.
-                XCTAssertGreaterThanOrEqual(score.top1Agree, 87, score.report.joined(separator: "\n"))
-                XCTAssertLessThanOrEqual(score.maxDiff, 1.2)
-                XCTAssertLessThanOrEqual(score.meanDiff, 0.22)
+                // The Q8_0 cache (an option for memory) misses the top-1 target: 86/90 (95.6 %),
+                // max 1.301, mean 0.238, 4/12 on 2026-12-02 (87/90, 1.198, 0.217 before the
+                // softmax and SiLU followed ggml's expf; llama.cpp's own q8_0 cache needs flash
+                // attention, so there is no reference to follow). Guarded at those values.
+                XCTAssertGreaterThanOrEqual(score.top1Agree, 86, score.report.joined(separator: "\n"))
+                XCTAssertLessThanOrEqual(score.maxDiff, 1.31)
+                XCTAssertLessThanOrEqual(score.meanDiff, 0.24)
                 XCTAssertGreaterThanOrEqual(score.identical, 4, score.report.joined(separator: "\n"))
             }
         }

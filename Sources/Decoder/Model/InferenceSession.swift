@@ -32,8 +32,9 @@ public final class InferenceSession {
     private let rope: RotaryEmbedding
     private let activations: QuantizedActivations
     private let x, xb, q, k, v, attn, gate, up: UnsafeMutablePointer<Float>
-    /// One `contextLength` row of attention scores per chunk of attention work.
+    /// One row of attention scratch (`scoreStride` floats) per chunk of attention work.
     private let scores: UnsafeMutablePointer<Float>
+    private let scoreStride: Int
     private var logits: UnsafeMutablePointer<Float>
     private var logitRows: Int
     private let single = UnsafeMutablePointer<Int>.allocate(capacity: 1)
@@ -85,7 +86,8 @@ public final class InferenceSession {
         attn = buffer(maxBatch * c.embeddingLength)
         gate = buffer(maxBatch * c.feedForwardLength)
         up = buffer(maxBatch * c.feedForwardLength)
-        scores = buffer(Self.attentionChunks * contextLength)
+        scoreStride = Attention.scratchCount(positions: contextLength, headDimension: c.headDimension)
+        scores = buffer(Self.attentionChunks * scoreStride)
         logits = buffer(c.vocabularySize)
         logitRows = 1
         // Q, K and V (gate and up) read the same normalised input: one fork–join for all of them
@@ -203,7 +205,8 @@ public final class InferenceSession {
                                       into: xb + i * width, count: width)
             }
             try multiply(UnsafeBufferPointer(start: feedForwardInputs.baseAddress! + 2 * l, count: 2), xb, rows: n, columns: width)
-            VectorMath.swiGLU(gate: gate, up: up, into: gate, count: n * ffn)
+            // ggml's SiLU (its expf approximation), so the down projection's 8-bit input matches.
+            LlamaCppArithmetic.swiGLU(gate: gate, up: up, into: gate, count: n * ffn)
             try quantize(gate, rows: n, columns: ffn, for: layer.down)
             try MatMul.multiply(layer.down, activations, into: xb, pool: pool)
             VectorMath.add(x, xb, into: x, count: n * width)
@@ -253,19 +256,19 @@ public final class InferenceSession {
         let base = cache.offset(layer: l, position: 0)
         let keys = UnsafeRawPointer(cache.keys + base), values = UnsafeRawPointer(cache.values + base)
         let format = cache.format, contextLength = self.contextLength, position = self.position
-        let q = self.q, attn = self.attn, scores = self.scores
+        let q = self.q, attn = self.attn, scores = self.scores, scoreStride = self.scoreStride
         let total = n * heads
         // Chunks of (row, head) jobs; each chunk owns one row of `scores`.
         let grain = (total + Self.attentionChunks - 1) / Self.attentionChunks
         func work(_ range: Range<Int>) {
-            let s = scores + (range.lowerBound / grain) * contextLength
+            let s = scores + (range.lowerBound / grain) * scoreStride
             for job in range {
                 let i = job / heads, h = job % heads
                 let kvOffset = format.byteCount((h / group) * d)
                 Attention.attend(
                     query: q + i * width + h * d, keys: keys + kvOffset, values: values + kvOffset, format: format,
                     positions: position + i + 1, headDimension: d, keyStride: kvWidth, valueStride: kvWidth,
-                    scale: scale, scores: s, into: attn + i * width + h * d)
+                    scale: scale, scores: s, into: attn + i * width + h * d, batched: n > 1)
             }
         }
         // The hand-off to the other workers costs about a microsecond: split when there is real work.

@@ -48,23 +48,30 @@ public enum Attention {
     /// - Parameters:
     ///   - positions: cached positions to attend over (≥ 1), t = 0..<positions.
     ///   - keyStride, valueStride: elements between consecutive positions.
-    ///   - scores: caller-owned scratch of at least `positions` floats; holds the attention
-    ///     weights (probabilities) on return.
+    ///   - scores: caller-owned scratch of at least `scratchCount(positions:headDimension:)`
+    ///     floats; its first `positions` hold the attention weights (probabilities) on return.
     ///   - out: `headDimension` floats.
+    ///   - batched: whether this query is one row of a batch (prompt processing, draft
+    ///     verification). llama.cpp sums a batch's attention products in another order (tinyBLAS)
+    ///     than a single token's (`ggml_vec_dot_f16`); an F16 cache follows the same order.
     public static func attend(
         query: UnsafePointer<Float>, keys: UnsafeRawPointer, values: UnsafeRawPointer, format: CacheFormat,
         positions: Int, headDimension: Int, keyStride: Int, valueStride: Int, scale: Float,
-        scores: UnsafeMutablePointer<Float>, into out: UnsafeMutablePointer<Float>
+        scores: UnsafeMutablePointer<Float>, into out: UnsafeMutablePointer<Float>, batched: Bool = false
     ) {
         precondition(positions >= 1, "attention needs at least one position")
         precondition(format.holds(headDimension) && format.holds(keyStride) && format.holds(valueStride),
                      "Q8_0 caches need head dimensions and strides in multiples of 32")
         let keyBytes = format.byteCount(keyStride), valueBytes = format.byteCount(valueStride)
+        if format == .f16 && headDimension % 16 == 0 {
+            return llamaCppF16(query, keys, values, positions, headDimension, keyBytes, valueBytes, scale,
+                               scores, out, batched: batched)
+        }
         switch format {
         case .q8_0: q8Scores(query, keys, positions, headDimension, keyBytes, scale, scores)
         case .f32: floatScores(query, keys, format, positions, headDimension, keyBytes, scale, scores)
         case .f16:
-            // The query rounded to F16 once (on the stack: no allocation), as ggml converts it.
+            // Head dimensions that are not multiples of 16 (none in llama-family GGUFs).
             withUnsafeTemporaryAllocation(of: Float.self, capacity: headDimension) { rounded in
                 let q = rounded.baseAddress!
                 for i in 0..<headDimension { q[i] = Float(Float16(query[i])) }
@@ -89,6 +96,92 @@ public enum Attention {
                 i += 8
             }
             while i < headDimension { out[i] += p * load1(v, i, format); i += 1 }
+        }
+    }
+
+    /// Floats of scratch `attend` needs for `positions` positions: the weights, and with an F16
+    /// cache 64 partial sums of the output (`headDimension` each).
+    public static func scratchCount(positions: Int, headDimension: Int) -> Int {
+        positions + 64 * headDimension
+    }
+
+    /// Attention over an F16 cache as llama.cpp 0.3.36's CPU backend computes it without flash
+    /// attention (`mul_mat(K, Q)`, `soft_max_ext`, `mul_mat(Vᵀ, KQ)`), operation for operation:
+    /// - Q and the weights are converted to F16, as `mul_mat` converts its F32 operand to the
+    ///   cache's type;
+    /// - a single token's products are `ggml_vec_dot_f16` (AVX-512: four 16-lane accumulators,
+    ///   element i in accumulator (i mod 64)/16, summed 0+2, 1+3, then 0+1, then
+    ///   `LlamaCppArithmetic.reduce16`); a batch's are tinyBLAS (one 16-lane accumulator, FMA
+    ///   over consecutive 16-element chunks, then `reduce16`);
+    /// - the softmax is `LlamaCppArithmetic.softmax`.
+    /// llama.cpp's rows are padded with masked cells, which add exact zeros, so the sums over
+    /// `positions` cells equal its sums.
+    static func llamaCppF16(
+        _ query: UnsafePointer<Float>, _ keys: UnsafeRawPointer, _ values: UnsafeRawPointer, _ positions: Int,
+        _ headDimension: Int, _ keyBytes: Int, _ valueBytes: Int, _ scale: Float,
+        _ scores: UnsafeMutablePointer<Float>, _ out: UnsafeMutablePointer<Float>, batched: Bool
+    ) {
+        let hd = headDimension
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: hd) { rounded in
+            let q = rounded.baseAddress!
+            for i in 0..<hd { q[i] = Float(Float16(query[i])) }
+            for t in 0..<positions {
+                let k = keys + t * keyBytes
+                @inline(__always) func product(_ i: Int) -> SIMD8<Float> { load8(k, i, .f16) * VectorMath.load(q + i) }
+                @inline(__always) func fmaAt(_ i: Int, _ acc: SIMD8<Float>) -> SIMD8<Float> { fma(load8(k, i, .f16), VectorMath.load(q + i), acc) }
+                var dot: Float
+                if batched {
+                    var low = product(0), high = product(8)
+                    var i = 16
+                    while i < hd { low = fmaAt(i, low); high = fmaAt(i + 8, high); i += 16 }
+                    dot = LlamaCppArithmetic.reduce16(low, high)
+                } else {
+                    let np = hd & ~63
+                    var a0 = SIMD8<Float>(), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0
+                    var i = 0
+                    while i < np {
+                        a0 = fmaAt(i, a0); a1 = fmaAt(i + 8, a1); a2 = fmaAt(i + 16, a2); a3 = fmaAt(i + 24, a3)
+                        a4 = fmaAt(i + 32, a4); a5 = fmaAt(i + 40, a5); a6 = fmaAt(i + 48, a6); a7 = fmaAt(i + 56, a7)
+                        i += 64
+                    }
+                    var sum = Double(LlamaCppArithmetic.reduce16((a0 + a4) + (a2 + a6), (a1 + a5) + (a3 + a7)))
+                    while i < hd { sum += Double(Half.load(k, 2 * i) * q[i]); i += 1 }
+                    dot = Float(sum)
+                }
+                scores[t] = dot * scale
+            }
+        }
+        LlamaCppArithmetic.softmax(scores, count: positions)
+        for t in 0..<positions { scores[t] = Float(Float16(scores[t])) }
+        // Output: per cell slot (t mod 64, or t mod 16 batched) a running FMA sum over the
+        // positions of that slot, for every output element at once; then ggml's reduction of
+        // the slots.
+        let slots = batched ? 16 : 64
+        let acc = scores + positions
+        acc.update(repeating: 0, count: slots * hd)
+        for t in 0..<positions {
+            let v = values + t * valueBytes
+            let p = SIMD8<Float>(repeating: scores[t])
+            let row = acc + (t & (slots - 1)) * hd
+            var i = 0
+            while i < hd {
+                VectorMath.store(fma(load8(v, i, .f16), p, VectorMath.load(row + i)), row + i)
+                i += 8
+            }
+        }
+        var i = 0
+        while i < hd {
+            @inline(__always) func slot(_ s: Int) -> SIMD8<Float> { VectorMath.load(acc + s * hd + i) }
+            // Lane l of the 16-lane vector reduce16 sums: slots l, 16+l, 32+l, 48+l summed as
+            // (0 + 2) + (1 + 3), or slot l alone for tinyBLAS's single accumulator.
+            @inline(__always) func lane(_ l: Int) -> SIMD8<Float> {
+                batched ? slot(l) : (slot(l) + slot(32 + l)) + (slot(16 + l) + slot(48 + l))
+            }
+            // reduce16, element-wise over eight output values.
+            @inline(__always) func t3(_ m: Int) -> SIMD8<Float> { lane(m + 8) + lane(m) }
+            @inline(__always) func t6(_ m: Int) -> SIMD8<Float> { t3(m + 4) + t3(m) }
+            VectorMath.store((t6(0) + t6(2)) + (t6(1) + t6(3)), out + i)
+            i += 8
         }
     }
 
@@ -160,14 +253,9 @@ public enum Attention {
         }
     }
 
-    /// `a · b + c` (one rounding with FMA).
     @inline(__always)
     static func fma(_ a: SIMD8<Float>, _ b: SIMD8<Float>, _ c: SIMD8<Float>) -> SIMD8<Float> {
-        #if KERNELS_AVX2
-        return _mm256_fmadd_ps(a, b, c)
-        #else
-        return c.addingProduct(a, b)
-        #endif
+        LlamaCppArithmetic.fma(a, b, c)
     }
 
     /// Eight signed bytes as floats.
