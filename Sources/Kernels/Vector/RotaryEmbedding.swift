@@ -62,10 +62,11 @@ public struct RotaryEmbedding: Sendable {
                     let (a, b) = style == .normal ? (2 * i, 2 * i + 1) : (i, i + pairs)
                     let c = table[2 * i], s = table[2 * i + 1]
                     let x0 = head[a], x1 = head[b]
-                    // As GCC compiles ggml's rotate_pairs (vfmaddsub231ps): the second product
-                    // rounded, the first fused with the sum.
+                    // As GCC compiles ggml's rotate_pairs (vfmaddsub231ps over x0 duplicated
+                    // times (cos, sin)): x1's product rounded, x0's fused with the sum. Checked
+                    // against llama.cpp's Qcur bit for bit (docs/runtime.md).
                     head[a] = (-(x1 * s)).addingProduct(x0, c)
-                    head[b] = (x0 * s).addingProduct(x1, c)
+                    head[b] = (x1 * c).addingProduct(x0, s)
                 }
             }
         }
