@@ -32,8 +32,15 @@ public enum LlamaCppArithmetic {
                 fma(SIMD8(repeating: 0x1.555e66p-3), b, SIMD8(repeating: 0x1.fffdb6p-2))),
             u,
             fma(SIMD8(repeating: 0x1.ffffecp-1), b, SIMD8(repeating: 1)))
-        // vscalefps: j · 2^n with one rounding; n is an integer in [−192, 192] here, so two exact
-        // power-of-two factors do the same (the second rounds only in the subnormal range).
+        // vscalefps: j · 2^n with one rounding. The usual case, every n in the normal exponent
+        // range: 2^n built in the exponent bits, one multiplication.
+        let normal = (n .>= SIMD8(repeating: -126)) .& (n .<= SIMD8(repeating: 127))
+        if all(normal) {
+            let bits = (SIMD8<Int32>(n) &+ 127) &<< 23
+            return j * unsafeBitCast(bits, to: SIMD8<Float>.self)
+        }
+        // Otherwise lane by lane: n an integer in [−192, 192] takes two exact power-of-two
+        // factors (the second rounds only in the subnormal range); |n| > 192 gives 0 or +inf.
         var result = SIMD8<Float>()
         for i in 0..<8 {
             let e = n[i]
