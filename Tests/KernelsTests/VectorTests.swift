@@ -195,6 +195,24 @@ final class VectorTests: XCTestCase {
         }
     }
 
+    func testRoundedToHalfEqualsFloat16Conversion() {
+        var rng = SeededGenerator(seed: 17)
+        var values: [Float] = [0, -0, 1, -1, 65504, 65519.99, 65520, 70000, -70000, 0x1p-14, 0x1p-15, 0x1p-24, 0x1p-25,
+                               0x1.8p-25, 3e-8, 1 + 0x1p-11, 1 + 0x1.8p-11, 1 + 0x1p-12, .infinity, -.infinity, .leastNonzeroMagnitude]
+        for _ in 0..<4000 {
+            let e = Float.random(in: -30...17, using: &rng)
+            values.append(Float.random(in: -1...1, using: &rng) * Float(sign: .plus, exponent: Int(e), significand: 1))
+        }
+        while values.count % 8 != 0 { values.append(0.5) }
+        for i in stride(from: 0, to: values.count, by: 8) {
+            let v = SIMD8<Float>(values[i..<(i + 8)])
+            let got = LlamaCppArithmetic.roundedToHalf(v)
+            for k in 0..<8 {
+                XCTAssertEqual(got[k].bitPattern, Float(Float16(v[k])).bitPattern, "\(v[k])")
+            }
+        }
+    }
+
     func testArgmaxAndTopK() {
         var rng = SeededGenerator(seed: 16)
         for n in Self.sizes + [49_152] {

@@ -124,7 +124,8 @@ public enum Attention {
         let hd = headDimension
         withUnsafeTemporaryAllocation(of: Float.self, capacity: hd) { rounded in
             let q = rounded.baseAddress!
-            for i in 0..<hd { q[i] = Float(Float16(query[i])) }
+            var i = 0
+            while i < hd { VectorMath.store(LlamaCppArithmetic.roundedToHalf(VectorMath.load(query + i)), q + i); i += 8 }
             for t in 0..<positions {
                 let k = keys + t * keyBytes
                 @inline(__always) func product(_ i: Int) -> SIMD8<Float> { load8(k, i, .f16) * VectorMath.load(q + i) }
@@ -152,13 +153,20 @@ public enum Attention {
             }
         }
         LlamaCppArithmetic.softmax(scores, count: positions)
-        for t in 0..<positions { scores[t] = Float(Float16(scores[t])) }
+        var t = 0
+        while t + 8 <= positions {
+            VectorMath.store(LlamaCppArithmetic.roundedToHalf(VectorMath.load(scores + t)), scores + t)
+            t += 8
+        }
+        while t < positions { scores[t] = Float(Float16(scores[t])); t += 1 }
         // Output: per cell slot (t mod 64, or t mod 16 batched) a running FMA sum over the
         // positions of that slot, for every output element at once; then ggml's reduction of
         // the slots.
         let slots = batched ? 16 : 64
+        // Slots no position reaches stay out of the sums (they would add zeros).
+        let used = min(slots, positions)
         let acc = scores + positions
-        acc.update(repeating: 0, count: slots * hd)
+        acc.update(repeating: 0, count: used * hd)
         for t in 0..<positions {
             let v = values + t * valueBytes
             let p = SIMD8<Float>(repeating: scores[t])
@@ -171,7 +179,7 @@ public enum Attention {
         }
         var i = 0
         while i < hd {
-            @inline(__always) func slot(_ s: Int) -> SIMD8<Float> { VectorMath.load(acc + s * hd + i) }
+            @inline(__always) func slot(_ s: Int) -> SIMD8<Float> { s < used ? VectorMath.load(acc + s * hd + i) : SIMD8() }
             // Lane l of the 16-lane vector reduce16 sums: slots l, 16+l, 32+l, 48+l summed as
             // (0 + 2) + (1 + 3), or slot l alone for tinyBLAS's single accumulator.
             @inline(__always) func lane(_ l: Int) -> SIMD8<Float> {

@@ -36,8 +36,7 @@ public enum LlamaCppArithmetic {
         // range: 2^n built in the exponent bits, one multiplication.
         let normal = (n .>= SIMD8(repeating: -126)) .& (n .<= SIMD8(repeating: 127))
         if all(normal) {
-            let bits = (SIMD8<Int32>(n) &+ 127) &<< 23
-            return j * unsafeBitCast(bits, to: SIMD8<Float>.self)
+            return j * unsafeBitCast((integers(n) &+ 127) &<< 23, to: SIMD8<Float>.self)
         }
         // Otherwise lane by lane: n an integer in [−192, 192] takes two exact power-of-two
         // factors (the second rounds only in the subnormal range); |n| > 192 gives 0 or +inf.
@@ -48,9 +47,8 @@ public enum LlamaCppArithmetic {
                 result[i] = e <= 0 ? 0 : .infinity   // also NaN n (x = ±inf): ggml's blend
                 continue
             }
-            let k = Int(e), half = k / 2
-            result[i] = j[i] * Float(sign: .plus, exponent: half, significand: 1)
-                * Float(sign: .plus, exponent: k - half, significand: 1)
+            let k = Int32(e), half = k / 2
+            result[i] = j[i] * Float(bitPattern: UInt32(half + 127) << 23) * Float(bitPattern: UInt32(k - half + 127) << 23)
         }
         return result
     }
@@ -99,6 +97,40 @@ public enum LlamaCppArithmetic {
             store(s, out, i, count)
             i += 8
         }
+    }
+
+    /// The lanes of `x`, integers already, as Int32 (`vcvtps2dq`; Swift's generic conversion
+    /// checks every lane and was 7 % of a generated token).
+    @inline(__always)
+    static func integers(_ x: SIMD8<Float>) -> SIMD8<Int32> {
+        #if KERNELS_AVX2
+        return unsafeBitCast(_mm256_cvtps_epi32(x), to: SIMD8<Int32>.self)
+        #else
+        return SIMD8<Int32>(x, rounding: .towardZero)
+        #endif
+    }
+
+    /// Each lane rounded to the nearest F16 value (ties to even, as ggml's F32→F16 conversion),
+    /// kept as F32, in integer arithmetic: Swift's `Float16(_:)` is a software call per value,
+    /// and `vcvtps2ph` (an immediate-operand macro) cannot be imported. F16 normals keep 11
+    /// significant bits; below 2^−14 the step is 2^−24; beyond 65504 the value becomes ±inf.
+    @inline(__always)
+    public static func roundedToHalf(_ x: SIMD8<Float>) -> SIMD8<Float> {
+        let bits = unsafeBitCast(x, to: SIMD8<UInt32>.self)
+        let rounded = (bits &+ 0x0FFF &+ ((bits &>> 13) & 1)) & ~0x1FFF
+        var result = unsafeBitCast(rounded, to: SIMD8<Float>.self)
+        let magnitude = bits & 0x7FFF_FFFF
+        let tiny = magnitude .< 0x3880_0000           // 2^−14
+        if any(tiny) {
+            let big = SIMD8<Float>(repeating: 0x1.8p23)
+            let step = unsafeBitCast(((x * 0x1p24 + big) - big) * 0x1p-24, to: SIMD8<UInt32>.self)
+            result.replace(with: unsafeBitCast(step | (bits & 0x8000_0000), to: SIMD8<Float>.self), where: tiny)  // −0 stays −0
+        }
+        let huge = (magnitude .>= 0x477F_F000) .& (magnitude .<= 0x7F80_0000)   // 65520 ... inf
+        if any(huge) {
+            result.replace(with: unsafeBitCast((bits & 0x8000_0000) | 0x7F80_0000, to: SIMD8<Float>.self), where: huge)
+        }
+        return result
     }
 
     /// `a · b + c` with one rounding.
