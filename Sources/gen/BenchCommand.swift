@@ -30,6 +30,9 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "KV cache capacity in positions.")
     var context = 2048
 
+    @Option(name: .customLong("cache-type"), help: "KV cache format: f16 (as llama.cpp's), q8_0 or f32.")
+    var cacheType = "f16"
+
     @Option(help: "Runs; the best of each phase is reported.")
     var rounds = 3
 
@@ -51,6 +54,10 @@ struct BenchCommand: ParsableCommand {
         }
         guard promptTokens + genTokens <= context else {
             throw ValidationError("--prompt-tokens + --gen-tokens exceed --context \(context)")
+        }
+        let formats: [String: Attention.CacheFormat] = ["f16": .f16, "q8_0": .q8_0, "f32": .f32]
+        guard let cacheFormat = formats[cacheType] else {
+            throw ValidationError("--cache-type must be f16, q8_0 or f32, not \(cacheType)")
         }
         let path = model ?? DefaultModel.path()
         let gguf = try GGUFFile(contentsOf: path)
@@ -75,7 +82,7 @@ struct BenchCommand: ParsableCommand {
             print("[" + prompt.map(String.init).joined(separator: ",") + "]")
             return
         }
-        let session = try InferenceSession(model: llama, contextLength: context, threads: threads)
+        let session = try InferenceSession(model: llama, contextLength: context, cacheFormat: cacheFormat, threads: threads)
         var promptSeconds = Double.infinity, genSeconds = Double.infinity
         var generated: [Int] = []
         generated.reserveCapacity(genTokens)
@@ -108,12 +115,12 @@ struct BenchCommand: ParsableCommand {
         if json {
             print("{\"engine\": \"structgen\", \"threads\": \(threads), \"prompt_tokens\": \(promptTokens), "
                 + "\"gen_tokens\": \(genTokens), \"prompt_tok_s\": \(promptRate), \"gen_tok_s\": \(genRate), "
-                + "\"context\": \(context), \"filled_positions\": \(filled), \"file_bytes\": \(fileBytes), "
+                + "\"context\": \(context), \"cache_type\": \"\(session.cacheFormat)\", \"filled_positions\": \(filled), \"file_bytes\": \(fileBytes), "
                 + "\"rss_bytes\": \(memory.rss), \"peak_rss_bytes\": \(memory.peak), "
                 + "\"generated\": \(generated)}")
         } else {
             print("model \(path): \(llama.configuration.layerCount) layers, width \(llama.configuration.embeddingLength)")
-            print("threads \(threads), best of \(rounds)")
+            print("threads \(threads), \(session.cacheFormat) KV cache, best of \(rounds)")
             print(String(format: "prompt processing: %d tokens in %.1f ms = %.1f tok/s", promptTokens, promptSeconds * 1e3, promptRate))
             print(String(format: "generation:        %d tokens in %.1f ms = %.1f tok/s", genTokens, genSeconds * 1e3, genRate))
             print(String(format: "memory: RSS %.1f MB (peak %.1f MB) with %d of %d cache positions filled; file %.1f MB; RSS/file %.2f",

@@ -128,41 +128,87 @@ final class VectorTests: XCTestCase {
         XCTAssertNotEqual(Array(v[..<4]), [1, 2, 3, 4])
     }
 
-    func testAttentionF32AndF16Cache() {
+    func testAttentionF32F16AndQ8Cache() throws {
         var rng = SeededGenerator(seed: 15)
         let d = 64, stride = 3 * 64  // three KV heads interleaved per position; we read head 1
         for positions in [1, 5, 37] {
             let q = RandomTensor.floats(d, &rng)
             let k = RandomTensor.floats(positions * stride, &rng), v = RandomTensor.floats(positions * stride, &rng)
-            for format in [Attention.CacheFormat.f32, .f16] {
-                let kc = format == .f32 ? k : k.map { Float(Float16($0)) }
-                let vc = format == .f32 ? v : v.map { Float(Float16($0)) }
-                // Reference in Double from the values the cache actually holds.
-                var scores = (0..<positions).map { t in (0..<d).reduce(0.0) { $0 + Double(q[$1]) * Double(kc[t * stride + 64 + $1]) } * 0.125 }
-                let m = scores.max()!
-                scores = scores.map { Foundation.exp($0 - m) }
-                let sum = scores.reduce(0, +)
-                let want = (0..<d).map { i in (0..<positions).reduce(0.0) { $0 + scores[$1] / sum * Double(vc[$1 * stride + 64 + i]) } }
+            for format in Attention.CacheFormat.allCases {
+                // The cache's bytes, and the values they hold (the reference works from those).
+                let (keyBytes, kc) = try Self.cacheRows(k, format: format, rows: positions, width: stride)
+                let (valueBytes, vc) = try Self.cacheRows(v, format: format, rows: positions, width: stride)
+                // With an F16 cache the query is rounded to F16 first, as llama.cpp does.
+                let qr = format == .f16 ? q.map { Float(Float16($0)) } : q
+                var weights = (0..<positions).map { t in (0..<d).reduce(0.0) { $0 + Double(qr[$1]) * Double(kc[t * stride + 64 + $1]) } * 0.125 }
+                let m = weights.max()!
+                weights = weights.map { Foundation.exp($0 - m) }
+                let sum = weights.reduce(0, +)
+                weights = weights.map { $0 / sum }
                 var out = [Float](repeating: .nan, count: d)
-                var scratch = [Float](repeating: .nan, count: positions)
-                let keyBytes: [UInt8], valueBytes: [UInt8]
-                if format == .f32 {
-                    keyBytes = k.withUnsafeBytes { Array($0) }
-                    valueBytes = v.withUnsafeBytes { Array($0) }
-                } else {
-                    keyBytes = k.map { Float16($0) }.withUnsafeBytes { Array($0) }
-                    valueBytes = v.map { Float16($0) }.withUnsafeBytes { Array($0) }
-                }
+                var scratch = [Float](repeating: .nan, count: Attention.scratchCount(positions: positions, headDimension: d))
                 keyBytes.withUnsafeBytes { kp in
                     valueBytes.withUnsafeBytes { vp in
                         Attention.attend(
-                            query: q, keys: kp.baseAddress! + 64 * format.elementBytes, values: vp.baseAddress! + 64 * format.elementBytes,
+                            query: q, keys: kp.baseAddress! + format.byteCount(64), values: vp.baseAddress! + format.byteCount(64),
                             format: format, positions: positions, headDimension: d, keyStride: stride, valueStride: stride,
                             scale: 0.125, scores: &scratch, into: &out)
                     }
                 }
+                // The weights: the softmax, and with an F16 cache rounded to F16 (as llama.cpp's
+                // product with the V cache converts them), so within half an F16 step of it.
+                for t in 0..<positions {
+                    let bound = format == .f16 ? weights[t] * 0x1p-11 + 1e-7 : 1e-6
+                    XCTAssertEqual(Double(scratch[t]), weights[t], accuracy: bound, "\(format) positions=\(positions) t=\(t)")
+                    if format == .f16 { XCTAssertEqual(scratch[t], Float(Float16(scratch[t])), "\(format) weight \(t) is not an F16 value") }
+                }
+                // The output: those weights times the values the cache holds.
+                let want = (0..<d).map { i in (0..<positions).reduce(0.0) { $0 + Double(scratch[$1]) * Double(vc[$1 * stride + 64 + i]) } }
                 for i in 0..<d { XCTAssertEqual(Double(out[i]), want[i], accuracy: 1e-5, "\(format) positions=\(positions) i=\(i)") }
-                XCTAssertEqual(Double(scratch.reduce(0, +)), 1, accuracy: 1e-5)
+                XCTAssertEqual(Double(scratch[..<positions].reduce(0, +)), 1, accuracy: format == .f16 ? 1e-3 : 1e-5)
+            }
+        }
+    }
+
+    /// `rows` rows of `width` values stored in a cache format, and the values decoded from them.
+    static func cacheRows(_ x: [Float], format: Attention.CacheFormat, rows: Int, width: Int) throws -> ([UInt8], [Float]) {
+        switch format {
+        case .f32: return (x.withUnsafeBytes { Array($0) }, x)
+        case .f16: return (x.map { Float16($0) }.withUnsafeBytes { Array($0) }, x.map { Float(Float16($0)) })
+        case .q8_0:
+            let rowBytes = format.byteCount(width)
+            var bytes = [UInt8](repeating: 0, count: rows * rowBytes)
+            var decoded = [Float](repeating: .nan, count: rows * width)
+            try bytes.withUnsafeMutableBytes { b in
+                try x.withUnsafeBufferPointer { xp in
+                    try decoded.withUnsafeMutableBufferPointer { dp in
+                        for r in 0..<rows {
+                            ActivationQuantization.quantizeRow(xp.baseAddress! + r * width, columns: width, as: .q8_0,
+                                                               into: b.baseAddress! + r * rowBytes)
+                            try ReferenceDequantization.row(.q8_0, from: b.baseAddress! + r * rowBytes, columns: width,
+                                                            into: dp.baseAddress! + r * width)
+                        }
+                    }
+                }
+            }
+            return (bytes, decoded)
+        }
+    }
+
+    func testRoundedToHalfEqualsFloat16Conversion() {
+        var rng = SeededGenerator(seed: 17)
+        var values: [Float] = [0, -0, 1, -1, 65504, 65519.99, 65520, 70000, -70000, 0x1p-14, 0x1p-15, 0x1p-24, 0x1p-25,
+                               0x1.8p-25, 3e-8, 1 + 0x1p-11, 1 + 0x1.8p-11, 1 + 0x1p-12, .infinity, -.infinity, .leastNonzeroMagnitude]
+        for _ in 0..<4000 {
+            let e = Float.random(in: -30...17, using: &rng)
+            values.append(Float.random(in: -1...1, using: &rng) * Float(sign: .plus, exponent: Int(e), significand: 1))
+        }
+        while values.count % 8 != 0 { values.append(0.5) }
+        for i in stride(from: 0, to: values.count, by: 8) {
+            let v = SIMD8<Float>(values[i..<(i + 8)])
+            let got = LlamaCppArithmetic.roundedToHalf(v)
+            for k in 0..<8 {
+                XCTAssertEqual(got[k].bitPattern, Float(Float16(v[k])).bitPattern, "\(v[k])")
             }
         }
     }

@@ -23,6 +23,8 @@ public final class InferenceSession {
     public let maxBatch: Int
     /// Positions already in the KV cache: the next token goes here.
     public private(set) var position = 0
+    /// The KV cache's element format.
+    public var cacheFormat: Attention.CacheFormat { cache.format }
     /// The worker pool the matrix products and attention run on.
     public let pool: KernelThreadPool
 
@@ -30,8 +32,9 @@ public final class InferenceSession {
     private let rope: RotaryEmbedding
     private let activations: QuantizedActivations
     private let x, xb, q, k, v, attn, gate, up: UnsafeMutablePointer<Float>
-    /// One `contextLength` row of attention scores per chunk of attention work.
+    /// One row of attention scratch (`scoreStride` floats) per chunk of attention work.
     private let scores: UnsafeMutablePointer<Float>
+    private let scoreStride: Int
     private var logits: UnsafeMutablePointer<Float>
     private var logitRows: Int
     private let single = UnsafeMutablePointer<Int>.allocate(capacity: 1)
@@ -43,7 +46,9 @@ public final class InferenceSession {
     /// - Parameters:
     ///   - contextLength: KV cache capacity in positions (default 2048, at most the model's
     ///     trained context unless `allowLongerContext`).
-    ///   - cacheFormat: `.f16` (llama.cpp's default, half the memory) or `.f32`.
+    ///   - cacheFormat: `.f16` (the default, as llama.cpp's), `.q8_0` (1.06 bytes per value: a
+    ///     2k-position cache of SmolLM2-135M takes 25 MB instead of 47 MB, at a cost in accuracy
+    ///     measured in docs/runtime.md; head dimensions in multiples of 32) or `.f32`.
     ///   - threads: workers for the kernels (the calling thread is one of them).
     ///   - maxBatch: positions per pass of the layers; scratch grows linearly with it.
     public init(
@@ -56,6 +61,9 @@ public final class InferenceSession {
         }
         guard maxBatch >= 1, maxBatch <= 4096 else { throw .invalidArgument("maxBatch \(maxBatch) is outside 1...4096") }
         guard threads >= 1, threads <= 256 else { throw .invalidArgument("threads \(threads) is outside 1...256") }
+        guard cacheFormat.holds(c.headDimension) else {
+            throw .invalidArgument("a \(cacheFormat) KV cache needs a head dimension in multiples of 32, not \(c.headDimension)")
+        }
         self.model = model
         self.contextLength = contextLength
         self.maxBatch = maxBatch
@@ -78,7 +86,8 @@ public final class InferenceSession {
         attn = buffer(maxBatch * c.embeddingLength)
         gate = buffer(maxBatch * c.feedForwardLength)
         up = buffer(maxBatch * c.feedForwardLength)
-        scores = buffer(Self.attentionChunks * contextLength)
+        scoreStride = Attention.scratchCount(positions: contextLength, headDimension: c.headDimension)
+        scores = buffer(Self.attentionChunks * scoreStride)
         logits = buffer(c.vocabularySize)
         logitRows = 1
         // Q, K and V (gate and up) read the same normalised input: one fork–join for all of them
@@ -196,7 +205,8 @@ public final class InferenceSession {
                                       into: xb + i * width, count: width)
             }
             try multiply(UnsafeBufferPointer(start: feedForwardInputs.baseAddress! + 2 * l, count: 2), xb, rows: n, columns: width)
-            VectorMath.swiGLU(gate: gate, up: up, into: gate, count: n * ffn)
+            // ggml's SiLU (its expf approximation), so the down projection's 8-bit input matches.
+            LlamaCppArithmetic.swiGLU(gate: gate, up: up, into: gate, count: n * ffn)
             try quantize(gate, rows: n, columns: ffn, for: layer.down)
             try MatMul.multiply(layer.down, activations, into: xb, pool: pool)
             VectorMath.add(x, xb, into: x, count: n * width)
@@ -244,22 +254,21 @@ public final class InferenceSession {
         let width = c.embeddingLength, kvWidth = c.kvWidth
         let scale = 1 / Float(d).squareRoot()
         let base = cache.offset(layer: l, position: 0)
-        let elementBytes = cache.format.elementBytes
         let keys = UnsafeRawPointer(cache.keys + base), values = UnsafeRawPointer(cache.values + base)
         let format = cache.format, contextLength = self.contextLength, position = self.position
-        let q = self.q, attn = self.attn, scores = self.scores
+        let q = self.q, attn = self.attn, scores = self.scores, scoreStride = self.scoreStride
         let total = n * heads
         // Chunks of (row, head) jobs; each chunk owns one row of `scores`.
         let grain = (total + Self.attentionChunks - 1) / Self.attentionChunks
         func work(_ range: Range<Int>) {
-            let s = scores + (range.lowerBound / grain) * contextLength
+            let s = scores + (range.lowerBound / grain) * scoreStride
             for job in range {
                 let i = job / heads, h = job % heads
-                let kvOffset = (h / group) * d * elementBytes
+                let kvOffset = format.byteCount((h / group) * d)
                 Attention.attend(
                     query: q + i * width + h * d, keys: keys + kvOffset, values: values + kvOffset, format: format,
                     positions: position + i + 1, headDimension: d, keyStride: kvWidth, valueStride: kvWidth,
-                    scale: scale, scores: s, into: attn + i * width + h * d)
+                    scale: scale, scores: s, into: attn + i * width + h * d, batched: n > 1)
             }
         }
         // The hand-off to the other workers costs about a microsecond: split when there is real work.

@@ -92,9 +92,12 @@ enum AVX2Dot {
             @inline(__always) func row(_ j: Int, _ acc: inout __m256, _ mins: inout __m128) {
                 let s = _mm256_madd_epi16(_mm256_maddubs_epi16(q, load256(xb + j * stride + 4)), ones)
                 // Reads 4 floats: (d, s) of this block and the next pair (or the padding).
-                let scales = _mm_mul_ps(weightScales, _mm_loadu_ps(sb + j * scaleStride))
+                let xs = _mm_loadu_ps(sb + j * scaleStride)
+                let scales = _mm_mul_ps(weightScales, xs)
                 acc = _mm256_fmadd_ps(_mm256_broadcastss_ps(scales), _mm256_cvtepi32_ps(s), acc)
-                mins = _mm_add_ps(mins, scales)
+                // Σ m_w·s_x with one rounding per block: ggml's `summs += m*s`, which GCC
+                // contracts to vfmadd231ss (checked in libggml-cpu's ggml_vec_dot_q4_1_q8_1).
+                mins = _mm_fmadd_ps(weightScales, xs, mins)
             }
             row(0, &acc0, &min0)
             if n > 1 { row(1, &acc1, &min1) }

@@ -73,7 +73,7 @@ enum PortableDot {
                     s += Int32(byte >> 4) * Int32(xb.load(fromByteOffset: 20 + j, as: Int8.self))
                 }
                 sum += Half.load(wb, 0) * Half.load(xb, 0) * Float(s)
-                mins += Half.load(wb, 2) * Half.load(xb, 2)
+                mins.addProduct(Half.load(wb, 2), Half.load(xb, 2))  // one rounding, as the AVX2 path
             }
             return sum + mins
         }

@@ -5,26 +5,21 @@
 /// Normalization.rmsNorm(x, weight: gamma, epsilon: 1e-5, into: normed, count: 576)
 /// ```
 public enum Normalization {
-    /// `out[i] = x[i] / sqrt(mean(x²) + epsilon) · weight[i]` (`weight` nil: no gain). The mean is
-    /// accumulated in Double, as ggml does, so long rows lose no precision. `out` may alias `x`.
+    /// `out[i] = x[i] / sqrt(mean(x²) + epsilon) · weight[i]` (`weight` nil: no gain), computed as
+    /// ggml does: (x·factor)·weight, the mean accumulated in Double. `out` may alias `x`.
     public static func rmsNorm(
         _ x: UnsafePointer<Float>, weight: UnsafePointer<Float>?, epsilon: Float,
         into out: UnsafeMutablePointer<Float>, count: Int
     ) {
         guard count > 0 else { return }
-        var partial = SIMD8<Float>()
+        // Exactly ggml's rms_norm: each square rounded to F32, summed in order in Double; the
+        // mean rounded to F32; 1/sqrt in F32. (A different order moves values across the 8-bit
+        // activation quantization's rounding boundaries downstream; docs/runtime.md.)
         var sum: Double = 0
+        for i in 0..<count { sum += Double(x[i] * x[i]) }
+        let mean = Float(sum / Double(count))
+        let factor = 1 / (mean + epsilon).squareRoot()
         var i = 0
-        while i + 8 <= count {
-            let v = VectorMath.load(x + i)
-            partial += v * v
-            i += 8
-            // Fold into Double every 512 values to bound the F32 partial sums' error.
-            if i & 511 == 0 { sum += Double(partial.sum()); partial = SIMD8() }
-        }
-        sum += Double(partial.sum())
-        while i < count { sum += Double(x[i] * x[i]); i += 1 }
-        let factor = Float(1 / (sum / Double(count) + Double(epsilon)).squareRoot())
         if let weight {
             i = 0
             while i + 8 <= count {

@@ -9,8 +9,9 @@ import Darwin
 ///
 /// Pair i of a head (i < dimensions/2) is rotated by the angle p·s·base^(−2i/dimensions), p the
 /// position and s the linear frequency scale (`1 / rope scaling factor`). The angle is computed as
-/// ggml does (θ = p·s, then multiplied by base^(−2/dimensions) once per pair in F32), so the
-/// rotation matches llama.cpp's to float rounding.
+/// ggml does (θ = p·s, then multiplied by base^(−2/dimensions) once per pair in F32, `cosf`/`sinf`),
+/// and the rotation with the FMAs GCC makes of ggml's `x0*cos − x1*sin`, so it matches llama.cpp's
+/// bit for bit.
 ///
 /// ```swift
 /// let rope = RotaryEmbedding(headDimension: 64, base: 100_000, style: .normal)
@@ -61,8 +62,11 @@ public struct RotaryEmbedding: Sendable {
                     let (a, b) = style == .normal ? (2 * i, 2 * i + 1) : (i, i + pairs)
                     let c = table[2 * i], s = table[2 * i + 1]
                     let x0 = head[a], x1 = head[b]
-                    head[a] = x0 * c - x1 * s
-                    head[b] = x0 * s + x1 * c
+                    // As GCC compiles ggml's rotate_pairs (vfmaddsub231ps over x0 duplicated
+                    // times (cos, sin)): x1's product rounded, x0's fused with the sum. Checked
+                    // against llama.cpp's Qcur bit for bit (docs/runtime.md).
+                    head[a] = (-(x1 * s)).addingProduct(x0, c)
+                    head[b] = (x1 * c).addingProduct(x0, s)
                 }
             }
         }
