@@ -22,8 +22,9 @@ with the same arguments skips the jobs already there; `report` only reads them):
   throughput the first --throughput compiled schemas (same prompts and seeds): ours constrained and
              unconstrained, and with llama-cpp-python importable, llama.cpp under
              `LlamaGrammar.from_json_schema` and unconstrained; all four on the same prompt text
-             (the chat template rendered once, sent raw), same model file, 2 threads, plain
-             temperature sampling, --throughput-tokens tokens at most. Run in rounds of
+             (ours renders the GGUF's ChatML template; llama.cpp gets the same text, special
+             tokens parsed; the prompt token counts are compared), same model file, 2 threads,
+             plain temperature sampling (top-k/top-p/min-p off), --throughput-tokens at most. Run in rounds of
              --round jobs alternating the engines, so the machine's load hits both alike. Decode
              rate = (tokens − 1) / (time of the last token − time of the first), summed over jobs.
 
@@ -483,16 +484,16 @@ def throughput(args, jobs, out):
     except ImportError as e:
         llm, LlamaGrammar = None, None
         print(f"  llama-cpp-python not importable ({e}): ours only", file=sys.stderr)
-    extra = ["--raw", "--temperature", str(args.temperature), "--max-tokens", str(args.throughput_tokens)]
+    # Ours renders the chat template itself; llama.cpp gets the same text (chatml) with special tokens parsed.
+    extra = ["--temperature", str(args.temperature), "--max-tokens", str(args.throughput_tokens), "--model", args.model]
     todo = [j for j in jobs if j["key"] not in done]
     with open(res_path, "a", encoding="utf-8") as f:
         for start in range(0, len(todo), args.round):
             rnd = todo[start:start + args.round]
             batch = []
             for j in rnd:
-                raw = chatml(j["prompt"])
-                batch.append({"key": j["key"] + "|c", "prompt": raw, "schema": j["schema"], "seed": j["seed"]})
-                batch.append({"key": j["key"] + "|u", "prompt": raw, "seed": j["seed"]})
+                batch.append({"key": j["key"] + "|c", "prompt": j["prompt"], "schema": j["schema"], "seed": j["seed"]})
+                batch.append({"key": j["key"] + "|u", "prompt": j["prompt"], "seed": j["seed"]})
             tmp = os.path.join(out, "throughput-round.jsonl")
             if os.path.exists(tmp):
                 os.remove(tmp)
@@ -503,9 +504,11 @@ def throughput(args, jobs, out):
                     r = ours[j["key"] + "|" + tag]
                     rec["ours_" + tag] = {"status": r["status"], "tokens": r.get("generated_tokens", 0),
                                           "decode_s": r.get("total_s", 0) - r.get("ttft_s", 0),
-                                          "mask_s": r.get("mask_s", 0), "text": r.get("text", "")}
+                                          "mask_s": r.get("mask_s", 0), "text": r.get("text", ""),
+                                          "prompt_tokens": r.get("prompt_tokens")}
                 if llm is not None:
                     raw = chatml(j["prompt"])
+                    rec["llama_prompt_tokens"] = len(llm.tokenize(raw.encode(), add_bos=False, special=True))
                     try:
                         g = LlamaGrammar.from_json_schema(j["schema"], verbose=False)
                     except Exception as e:  # noqa: BLE001
@@ -531,7 +534,9 @@ def throughput(args, jobs, out):
             return not list(validator_for(schema)(schema, format_checker=checker).iter_errors(json.loads(text)))
         except Exception:  # noqa: BLE001
             return False
-    rep = {"prompts": len(rows), "max_tokens": args.throughput_tokens}
+    rep = {"prompts": len(rows), "max_tokens": args.throughput_tokens,
+           "same prompt token count (ours, llama.cpp)": sum(r.get("llama_prompt_tokens") == r["ours_c"].get("prompt_tokens")
+                                                            for r in rows if "llama_prompt_tokens" in r)}
     for side in ("ours_c", "ours_u", "llama_c", "llama_u"):
         rs = [r[side] for r in rows if side in r and "error" not in r[side]]
         if not rs:
