@@ -14,7 +14,8 @@ with the same arguments skips the jobs already there; `report` only reads them):
              apart, never as outputs.
   regex      `pattern`s of jsonschemabench (same order) that compile, generated with `--regex`
              (full match) and judged by PCRE2 (libpcre2-8 through ctypes: ANCHORED | ENDANCHORED |
-             UTF | ALT_BSUX | DOLLAR_ENDONLY, so `\\uHHHH` and `$` mean what they mean in ECMA-262).
+             UTF | ALT_BSUX | DOLLAR_ENDONLY, so `\\uHHHH` and `$` mean what they mean in ECMA-262,
+             and `\\s` spelled as ECMA's Unicode whitespace set, see PCRE2.ecma_spaces).
   grammars   <shared>/grammars/gbnf and Examples/*.gbnf, <shared>/grammars/lark/lark.lark and
              Examples/*.lark: JSON grammars judged by Python `json`, Lark grammars by Python `lark`
              (Earley, lexer="dynamic_complete"), the other GBNF grammars by Python `lark` on a
@@ -184,6 +185,9 @@ def judge_schemas(args, jobs, results, out):
             counts["not compiled (refused with a pointer)"] += 1
             continue
         counts["schemas"] += 1
+        src = key.split("---")[0].split("_")[0]
+        counts[f"source {src}: schemas"] += 1
+        counts[f"source {src}: finished"] += int(r.get("status") == "finished")
         counts["tokens"] += r.get("generated_tokens", 0)
         counts["seconds"] += r.get("total_s", 0)
         st = r["status"]
@@ -199,8 +203,15 @@ def judge_schemas(args, jobs, results, out):
             continue
         counts["finished"] += 1
         schema = j["_doc"]["schema"]
+        overflow = []  # numbers Python's float makes ±inf (a judge limit, reported as such)
+
+        def parse_float(t):
+            v = float(t)
+            if v in (float("inf"), float("-inf")):
+                overflow.append(t)
+            return v
         try:
-            data = json.loads(r["text"])
+            data = json.loads(r["text"], parse_float=parse_float)
         except ValueError:
             counts["jsonschema invalid"] += 1
             failures.append((key, "not JSON", r["text"][:300]))
@@ -212,8 +223,9 @@ def judge_schemas(args, jobs, results, out):
             failures.append((key, "jsonschema error", f"{type(e).__name__}: {str(e)[:200]}"))
             errs = None
         if errs:
-            counts["jsonschema invalid"] += 1
-            failures.append((key, "invalid (jsonschema)", f"{r['text'][:300]} :: {errs[0].message[:300]}"))
+            why = f" (numbers beyond the double range, parsed as inf by Python: {', '.join(overflow)[:100]})" if overflow else ""
+            counts["jsonschema invalid" + (" (float overflow)" if overflow else "")] += 1
+            failures.append((key, "invalid (jsonschema)" + why, f"{r['text'][:300]} :: {errs[0].message[:300]}"))
         elif errs is not None:
             counts["jsonschema valid"] += 1
         # The generated text goes in verbatim (1.0 stays 1.0, key order and duplicates stay).
@@ -257,10 +269,47 @@ class PCRE2:
                                     ctypes.c_size_t, ctypes.c_uint32, ctypes.c_void_p, ctypes.c_void_p]
         self.cache = {}
 
+    # ECMA-262 §22.2.2.9 (CharacterClassEscape): \s is WhiteSpace and LineTerminator, Unicode-wide;
+    # PCRE2 10.42's \s (without UCP, which would also widen \d and \w) is ASCII only.
+    # (In \u form: with ALT_BSUX, PCRE2 reads \x as the two-digit \xhh of ECMA-262.)
+    ECMA_WS = r"\t\n\u000b\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+
+    @classmethod
+    def ecma_spaces(cls, pattern):
+        """The pattern with \s (and \S outside classes) spelled as ECMA's whitespace set."""
+        out, i, in_class = [], 0, False
+        while i < len(pattern):
+            c = pattern[i]
+            if c == "\\" and i + 1 < len(pattern):
+                e = pattern[i + 1]
+                if e == "s":
+                    out.append(cls.ECMA_WS if in_class else f"[{cls.ECMA_WS}]")
+                elif e == "S" and not in_class:
+                    out.append(f"[^{cls.ECMA_WS}]")
+                else:
+                    out.append(pattern[i:i + 2])
+                i += 2
+                continue
+            if c == "[" and not in_class:
+                in_class = True
+                out.append(c)
+                if pattern[i + 1:i + 2] == "^":
+                    out.append("^")
+                    i += 1
+                if pattern[i + 1:i + 2] == "]":  # ECMA: "[]" is an empty class; keep it as written
+                    pass
+            elif c == "]" and in_class:
+                in_class = False
+                out.append(c)
+            else:
+                out.append(c)
+            i += 1
+        return "".join(out)
+
     def code(self, pattern):
         if pattern not in self.cache:
             err, off = ctypes.c_int(0), ctypes.c_size_t(0)
-            pat = pattern.encode()
+            pat = self.ecma_spaces(pattern).encode()
             flags = self.ANCHORED | self.ENDANCHORED | self.UTF | self.ALT_BSUX | self.DOLLAR_ENDONLY
             c = self.lib.pcre2_compile_8(pat, len(pat), flags, ctypes.byref(err), ctypes.byref(off), None)
             self.cache[pattern] = (c, self.lib.pcre2_match_data_create_from_pattern_8(c, None) if c else None)
