@@ -527,6 +527,47 @@ def llama_run(llm, prompt, grammar, args, seed):
     return {"tokens": n, "decode_s": (t_last - t_first) if n > 1 else 0.0, "text": "".join(parts), "reason": reason}
 
 
+def llama_grammar_probe_child(path, model):
+    """Child process: builds llama.cpp's grammar sampler for each schema, printing a line per schema."""
+    import llama_cpp
+    from llama_cpp import Llama, LlamaGrammar
+    llm = Llama(model_path=model, vocab_only=True, verbose=False)
+    for j in json.load(open(path, encoding="utf-8")):
+        try:
+            g = LlamaGrammar.from_json_schema(j["schema"], verbose=False)
+        except Exception as e:  # noqa: BLE001
+            print(json.dumps({"key": j["key"], "error": f"from_json_schema: {type(e).__name__}: {str(e)[:200]}"}), flush=True)
+            continue
+        sampler = llama_cpp.llama_sampler_init_grammar(llm._model.vocab, g._grammar.encode(), g._root.encode())
+        if not sampler:
+            print(json.dumps({"key": j["key"], "error": "llama_sampler_init_grammar returned NULL"}), flush=True)
+            continue
+        llama_cpp.llama_sampler_free(sampler)
+        print(json.dumps({"key": j["key"], "ok": True}), flush=True)
+
+
+def llama_grammar_probe(args, jobs, out):
+    """{key: None if llama.cpp can build its grammar sampler, else why not}. A crash of the child
+    (llama.cpp's grammar parser segfaults on some schemas, e.g. maxLength 32767) marks that schema
+    and the probe goes on with the rest in a new child."""
+    verdicts, todo = {}, list(jobs)
+    path = os.path.join(out, "llama-probe.json")
+    while todo:
+        json.dump([{"key": j["key"], "schema": j["schema"]} for j in todo], open(path, "w", encoding="utf-8"))
+        p = subprocess.run([sys.executable, os.path.abspath(__file__), "--llama-probe", path, "--model", args.model],
+                           capture_output=True, text=True)
+        for line in p.stdout.splitlines():
+            r = json.loads(line)
+            verdicts[r["key"]] = r.get("error")
+        todo = [j for j in todo if j["key"] not in verdicts]
+        if todo and p.returncode != 0:
+            verdicts[todo[0]["key"]] = f"llama.cpp crashed building the grammar sampler (exit {p.returncode})"
+            todo = todo[1:]
+        elif todo:
+            break
+    return verdicts
+
+
 def throughput(args, jobs, out):
     from jsonschema import FormatChecker
     from jsonschema.validators import validator_for
@@ -541,6 +582,7 @@ def throughput(args, jobs, out):
     # Ours renders the chat template itself; llama.cpp gets the same text (chatml) with special tokens parsed.
     extra = ["--temperature", str(args.temperature), "--max-tokens", str(args.throughput_tokens), "--model", args.model]
     todo = [j for j in jobs if j["key"] not in done]
+    probe = llama_grammar_probe(args, todo, out) if llm is not None and todo else {}
     with open(res_path, "a", encoding="utf-8") as f:
         for start in range(0, len(todo), args.round):
             rnd = todo[start:start + args.round]
@@ -562,12 +604,16 @@ def throughput(args, jobs, out):
                                           "prompt_tokens": r.get("prompt_tokens")}
                 if llm is not None:
                     raw = chatml(j["prompt"])
+                    why = probe.get(j["key"], "not probed")
                     rec["llama_prompt_tokens"] = len(llm.tokenize(raw.encode(), add_bos=False, special=True))
-                    try:
-                        g = LlamaGrammar.from_json_schema(j["schema"], verbose=False)
-                    except Exception as e:  # noqa: BLE001
-                        g = None
-                        rec["llama_c"] = {"error": f"from_json_schema: {type(e).__name__}: {str(e)[:200]}"}
+                    g = None
+                    if why:
+                        rec["llama_c"] = {"error": why}
+                    else:
+                        try:
+                            g = LlamaGrammar.from_json_schema(j["schema"], verbose=False)
+                        except Exception as e:  # noqa: BLE001
+                            rec["llama_c"] = {"error": f"from_json_schema: {type(e).__name__}: {str(e)[:200]}"}
                     if g is not None:
                         try:
                             rec["llama_c"] = llama_run(llm, raw, g, args, j["seed"])
@@ -603,6 +649,8 @@ def throughput(args, jobs, out):
             e["finished"] = len(fin)
             e["valid (jsonschema)"] = sum(valid(k, r_["text"]) for r_, k in fin)
             e["errors"] = sum(1 for r in rows if side in r and "error" in r[side])
+            if side == "llama_c":
+                e["grammar crashes (segfault)"] = sum(1 for r in rows if "crashed" in r.get(side, {}).get("error", ""))
         if side == "ours_c":
             e["mask_s"] = round(sum(r.get("mask_s", 0) for r in rs), 2)
         rep[side] = e
@@ -635,7 +683,10 @@ def main():
     ap.add_argument("--throughput-tokens", type=int, default=64)
     ap.add_argument("--round", type=int, default=5, help="throughput jobs per alternation round")
     ap.add_argument("--out", default=os.path.join(ROOT, "out", "crosscheck"))
+    ap.add_argument("--llama-probe", help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.llama_probe:
+        return llama_grammar_probe_child(args.llama_probe, args.model)
     folder = os.path.join(args.shared, "jsonschemabench")
     if not os.path.isdir(folder):
         sys.exit(f"jsonschemabench not found at {folder} (pass --shared or set STRUCTGEN_SHARED)")
