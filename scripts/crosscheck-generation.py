@@ -306,14 +306,14 @@ class PCRE2:
             i += 1
         return "".join(out)
 
-    def code(self, pattern):
-        if pattern not in self.cache:
+    def code(self, pattern, end_anchored=True):
+        if (pattern, end_anchored) not in self.cache:
             err, off = ctypes.c_int(0), ctypes.c_size_t(0)
             pat = self.ecma_spaces(pattern).encode()
-            flags = self.ANCHORED | self.ENDANCHORED | self.UTF | self.ALT_BSUX | self.DOLLAR_ENDONLY
+            flags = self.ANCHORED | self.UTF | self.ALT_BSUX | self.DOLLAR_ENDONLY | (self.ENDANCHORED if end_anchored else 0)
             c = self.lib.pcre2_compile_8(pat, len(pat), flags, ctypes.byref(err), ctypes.byref(off), None)
-            self.cache[pattern] = (c, self.lib.pcre2_match_data_create_from_pattern_8(c, None) if c else None)
-        return self.cache[pattern]
+            self.cache[(pattern, end_anchored)] = (c, self.lib.pcre2_match_data_create_from_pattern_8(c, None) if c else None)
+        return self.cache[(pattern, end_anchored)]
 
     def fullmatch(self, pattern, text):
         """True/False, or None when PCRE2 cannot compile the pattern."""
@@ -322,6 +322,13 @@ class PCRE2:
             return None
         b = text.encode()
         return self.lib.pcre2_match_8(c, b, len(b), 0, 0, md, None) >= 0
+
+    def viable_prefix(self, pattern, text):
+        """Whether some continuation of text matches in full: PCRE2_PARTIAL_HARD (which PCRE2 refuses
+        with ENDANCHORED, so without it) reports PCRE2_ERROR_PARTIAL when the subject ends inside a match."""
+        c, md = self.code(pattern, end_anchored=False)
+        b = text.encode()
+        return self.lib.pcre2_match_8(c, b, len(b), 0, 0x20, md, None) == -2 or bool(self.fullmatch(pattern, text))
 
 
 def collect_patterns(folder):
@@ -371,6 +378,12 @@ def judge_regexes(results, pcre):
             counts["timeout"] += 1
         elif st != "finished":
             counts["unfinished"] += 1
+            # A cut output must still be the start of a match.
+            if pcre.viable_prefix(key, r["text"]):
+                counts["unfinished, PCRE2 viable prefix"] += 1
+            else:
+                counts["unfinished, PCRE2 no match can start so (invalid)"] += 1
+                failures.append((key, "PCRE2: not a prefix of any match", repr(r["text"][:300])))
         else:
             counts["finished"] += 1
             if pcre.fullmatch(key, r["text"]):
