@@ -468,6 +468,9 @@ def judge_grammars(jobs, results):
     counts, failures, parsers = Counter(), [], {}
     by_key = {j["key"]: j for j in jobs}
     for key, r in results.items():
+        if key not in by_key:
+            counts["runs with a seed beyond --grammar-seeds (not judged)"] += 1
+            continue
         j = by_key[key]
         name = os.path.basename(j["_path"])
         counts[f"{name} runs"] += 1
@@ -667,6 +670,14 @@ def throughput(args, jobs, out):
         if side == "ours_c":
             e["mask_s"] = round(sum(r.get("mask_s", 0) for r in rs), 2)
         rep[side] = e
+    def pair_median(a, b):
+        # Per prompt, rate under a / rate under b (both ≥ 16 tokens): robust to the load drifting.
+        rs = sorted(((r[a]["tokens"] - 1) / r[a]["decode_s"]) / ((r[b]["tokens"] - 1) / r[b]["decode_s"])
+                    for r in rows if a in r and b in r and "error" not in r[a] and "error" not in r[b]
+                    and r[a]["tokens"] >= 16 and r[b]["tokens"] >= 16 and r[a]["decode_s"] > 0 and r[b]["decode_s"] > 0)
+        return {"median": round(rs[len(rs) // 2], 3), "pairs": len(rs)} if rs else None
+    for a, b in (("ours_c", "ours_u"), ("llama_c", "llama_u"), ("ours_c", "llama_c"), ("ours_u", "llama_u")):
+        rep[f"per-prompt ratio {a}/{b}"] = pair_median(a, b)
     if "ours_c" in rep and "ours_u" in rep:
         rep["ours constrained / unconstrained"] = round(rep["ours_c"]["tok_s"] / rep["ours_u"]["tok_s"], 3)
     if "llama_c" in rep and "llama_u" in rep:
@@ -686,7 +697,7 @@ def main():
     ap.add_argument("--parts", default="schemas,regex,grammars,throughput,report")
     ap.add_argument("--schemas", type=int, default=1000)
     ap.add_argument("--regexes", type=int, default=200)
-    ap.add_argument("--grammar-seeds", type=int, default=4)
+    ap.add_argument("--grammar-seeds", type=int, default=6)
     ap.add_argument("--max-tokens", type=int, default=128)
     ap.add_argument("--temperature", type=float, default=1.5)
     ap.add_argument("--time-limit", type=float, default=20, help="seconds per job (compile + prompt + generation)")
