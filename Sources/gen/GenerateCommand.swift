@@ -28,6 +28,9 @@ struct GenerateCommand: ParsableCommand {
 
     @OptionGroup var constraints: ConstraintOptions
 
+    @Option(name: .long, help: ArgumentHelp("Whitespace in JSON generated under --schema: compact ({\"a\":1}), a number n (at most n characters in each place) or flexible.", valueName: "compact|n|flexible"))
+    var whitespace = "compact"
+
     @Option(name: .long, help: ArgumentHelp("The prompt (default: standard input).", valueName: "text"))
     var prompt: String?
 
@@ -73,11 +76,20 @@ struct GenerateCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Run the JSON lines of this file ({\"prompt\", \"schema\" (as text)|\"regex\"|\"grammar\"|\"lark\", \"seed\"}; constraints inline) and print one JSON result per line (cross-checks, benchmarks).", valueName: "path"))
     var batch: String?
 
+    @Option(name: .customLong("time-limit"), help: ArgumentHelp("With --batch: stop a job after this many seconds (compile, prompt and generation) and report it as \"timeout\" (0: no limit; a job's \"time_limit_s\" overrides it).", valueName: "seconds"))
+    var timeLimit = 0.0
+
     func validate() throws {
         let given = constraints.count
         guard given <= 1 else { throw ValidationError("give at most one of --schema, --regex, --grammar, --lark") }
         guard batch == nil || (given == 0 && prompt == nil) else {
             throw ValidationError("--batch takes the constraints and prompts from its file")
+        }
+        guard CheckCommand.whitespacePolicy(whitespace) != nil else {
+            throw ValidationError("--whitespace must be compact, flexible or a number")
+        }
+        guard timeLimit >= 0, batch != nil || timeLimit == 0 else {
+            throw ValidationError("--time-limit takes seconds ≥ 0 and applies to --batch jobs")
         }
     }
 
@@ -86,6 +98,16 @@ struct GenerateCommand: ParsableCommand {
             sampling: SamplingOptions(temperature: temperature, topK: topK, topP: topP, minP: minP,
                                       repetitionPenalty: repeatPenalty, seed: seed, maxTokens: maxTokens),
             systemMessage: system, rawPrompt: raw, maskStrategy: masks, threads: threads)
+    }
+
+    /// The schema compiler's options: `Constraint.defaultSchemaOptions` with --whitespace.
+    func schemaOptions(_ whitespace: String) throws -> SchemaGrammarOptions {
+        guard let policy = CheckCommand.whitespacePolicy(whitespace) else {
+            throw ValidationError("whitespace must be compact, flexible or a number, not '\(whitespace)'")
+        }
+        var o = Constraint.defaultSchemaOptions
+        o.whitespace = policy
+        return o
     }
 
     func run() throws {
@@ -98,7 +120,9 @@ struct GenerateCommand: ParsableCommand {
         do { constraint = try constraints.constraint() } catch { fail("\(error)", status: 2) }
         // Compile first so a bad constraint fails before the prompt is read.
         let compiled: Constraint
-        do { compiled = (try constraint.compile()).map { .grammar($0) } ?? .none } catch { fail("\(error)", status: 2) }
+        do {
+            compiled = (try constraint.compile(schemaOptions: try schemaOptions(whitespace))).map { .grammar($0) } ?? .none
+        } catch { fail("\(error)", status: 2) }
         let text = prompt ?? String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
         var detok = llm.tokenizer.makeStreamingDecoder()
         let out = FileHandle.standardOutput
@@ -127,7 +151,9 @@ struct GenerateCommand: ParsableCommand {
                       s.maskWaitTime * 1e3)
     }
 
-    /// One JSON object per input line: {"index", "status", "text", "error"?, stats…}.
+    /// One JSON object per input line: {"index", "status", "text", "error"?, stats…}; "status" is
+    /// "finished", "incomplete" (max tokens), "timeout" (the job's time limit), "compiled" or "error".
+    /// Each line is written as soon as its job ends, so a caller can resume after the last one.
     func runBatch(_ llm: LanguageModel, path: String) throws {
         guard let data = FileManager.default.contents(atPath: path) else { fail("cannot read \(path)", status: 1) }
         var index = 0
@@ -151,15 +177,23 @@ struct GenerateCommand: ParsableCommand {
                 } else if let g = job["grammar"] as? String { c = .gbnf(g)
                 } else if let l = job["lark"] as? String { c = .lark(l)
                 } else { c = .none }
+                let limit = job["time_limit_s"] as? Double ?? timeLimit
+                let start = DispatchTime.now().uptimeNanoseconds
+                let grammar = try c.compile(schemaOptions: try schemaOptions(job["whitespace"] as? String ?? whitespace))
+                record["compile_s"] = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
                 if job["compile_only"] as? Bool == true {
-                    _ = try c.compile()
                     record["status"] = "compiled"
                     let out = try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys])
                     FileHandle.standardOutput.write(out + Data("\n".utf8))
                     continue
                 }
-                let r = try llm.generateSynchronously(matching: c, prompt: prompt, options: opts)
-                record["status"] = r.status.rawValue
+                let deadline = limit > 0 ? start + UInt64(limit * 1e9) : UInt64.max
+                // Checked once per token: a job stops at the first token after its deadline.
+                let r = try llm.generateSynchronously(matching: grammar.map { .grammar($0) } ?? .none, prompt: prompt,
+                                                      options: opts) { _ in
+                    DispatchTime.now().uptimeNanoseconds < deadline
+                }
+                record["status"] = r.status == .cancelled ? "timeout" : r.status.rawValue
                 record["text"] = r.text
                 record["generated_tokens"] = r.stats.generatedTokens
                 record["forced_tokens"] = r.stats.forcedTokens

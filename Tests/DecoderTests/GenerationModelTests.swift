@@ -49,16 +49,17 @@ final class GenerationModelTests: XCTestCase {
         for chunk in chunks { XCTAssertFalse(chunk.contains("\u{FFFD}"), "a chunk split a character: \(chunks)") }
 
         // Typed: JSON under a schema, decoded. The key is forced once its quote is chosen (keys are
-        // spelled canonically), then true/false; whitespace (at most one character per place) is
-        // the model's choice, hence the room in the token limit.
+        // spelled canonically), then true/false and `}`;
+        // no other key may follow and the default is compact, so the text is one of two.
         struct Reply: Decodable { var ok: Bool }
-        let schema = #"{"type":"object","properties":{"ok":{"type":"boolean"}},"required":["ok"]}"#
+        let schema = #"{"type":"object","properties":{"ok":{"type":"boolean"}},"required":["ok"],"additionalProperties":false}"#
         let o = options(16, masks: .everyStep)
         let raw = try await m.generateResult(matching: .jsonSchema(schema), prompt: "JSON", options: o)
         XCTAssertEqual(raw.status, .finished)
         XCTAssertGreaterThan(raw.stats.forcedTokens, 0, "the key is forced")
         let validator = try CompiledSchema(try JSONValue(parsing: schema), options: ValidatorOptions(assertFormats: true))
         XCTAssertTrue(validator.isValid(try JSONValue(parsing: raw.text)), raw.text)
+        XCTAssertTrue([#"{"ok":true}"#, #"{"ok":false}"#].contains(raw.text), raw.text)
         let reply = try await m.generate(Reply.self, schema: schema, prompt: "JSON", options: o)
         XCTAssertEqual(reply.ok, raw.text.contains("true"))
     }

@@ -4,8 +4,8 @@ import XCTest
 
 @testable import Decoder
 
-/// The schema path of generation (`Constraint.jsonSchema`, the exact compiler with bounded
-/// whitespace): what it accepts is valid under the validator, and what it cannot enforce exactly
+/// The schema path of generation (`Constraint.jsonSchema`, the exact compiler with compact
+/// whitespace by default): what it accepts is valid under the validator, and what it cannot enforce exactly
 /// is refused with the schema location.
 final class GenerationSchemaGrammarTests: XCTestCase {
     private func parser(_ schema: String) throws -> EarleyParser {
@@ -27,6 +27,18 @@ final class GenerationSchemaGrammarTests: XCTestCase {
         for bad in [#"{}"#, #"{"a":1}"#, #"{"b":"abcd"}"#, #"{"a":-1,"b":""}"#, #"{"b":"x","a":1}"#, #"{"b":"x",}"#, #"{,"b":"x"}"#] {
             XCTAssertFalse(try accepts(p, bad), bad)
         }
+    }
+
+    func testDefaultOutputIsCompactAndOtherWhitespaceIsOptIn() throws {
+        // The default leaves no room for layouts such as `{"a":1\n,"b"` (docs/generation.md).
+        let schema = #"{"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"array","items":{"type":"string"}}},"required":["a","b"]}"#
+        let p = try parser(schema)
+        XCTAssertTrue(try accepts(p, #"{"a":1,"b":["x","y"]}"#))
+        for spaced in [#"{"a": 1,"b":[]}"#, "{\"a\":1\n,\"b\":[]}", #"{ "a":1,"b":[]}"#, #"{"a":1,"b":["x", "y"]}"#, #"{"a":1,"b":[]} "#] {
+            XCTAssertFalse(try accepts(p, spaced), spaced)
+        }
+        let roomy = try EarleyParser(try Constraint.jsonSchema(schema).compile(schemaOptions: .generation)!)
+        XCTAssertTrue(try accepts(roomy, #"{"a": 1, "b": ["x", "y"]}"#), "one space per place when asked for")
     }
 
     func testArraysEnumsRefsAndAnyOf() throws {
@@ -79,11 +91,11 @@ final class GenerationSchemaGrammarTests: XCTestCase {
 
     func testBoundsOneOfFormatsAndAllOfAreEnforced() throws {
         let cases: [(schema: String, valid: [String], invalid: [String])] = [
-            (#"{"type":"object","properties":{"a":{"type":"integer","maximum":5}}}"#, [#"{"a":5}"#, #"{}"#, #"{"a": -7}"#], [#"{"a":6}"#, #"{"a":5.5}"#]),
+            (#"{"type":"object","properties":{"a":{"type":"integer","maximum":5}}}"#, [#"{"a":5}"#, #"{}"#, #"{"a":-7}"#], [#"{"a":6}"#, #"{"a":5.5}"#]),
             (#"{"oneOf":[{"type":"integer"},{"type":"number"}]}"#, ["1.5", "-0.25"], ["1", "0"]),
             (#"{"type":"string","format":"email"}"#, [#""ann@example.com""#], [#""not an email""#, #""a@""#]),
             (#"{"allOf":[{"type":"string"},{"maxLength":2}]}"#, [#""ab""#, #""""#], [#""abc""#, "1"]),
-            (#"{"type":"object","properties":{"a":{"type":"integer"}},"required":["a"]}"#, [#"{"a": 1}"#], [#"{"a":  1}"#, "{\n\"a\":1}  "]),
+            (#"{"type":"object","properties":{"a":{"type":"integer"}},"required":["a"]}"#, [#"{"a":1}"#], [#"{"a": 1}"#, #"{"a":  1}"#, "{\n\"a\":1}  "]),
         ]
         for c in cases {
             let p = try parser(c.schema)
@@ -99,10 +111,10 @@ final class GenerationSchemaGrammarTests: XCTestCase {
     func testKeysAndConstantsAreSpelledCanonicallyWhenGenerating() throws {
         let schema = #"{"type":"object","properties":{"ok":{"const":"é\"/"}},"required":["ok"]}"#
         let p = try parser(schema)
-        XCTAssertTrue(try accepts(p, #"{"ok": "é\"/"}"#))
+        XCTAssertTrue(try accepts(p, #"{"ok":"é\"/"}"#))
         // Valid JSON for the same instance, but not the spelling generation emits.
-        XCTAssertFalse(try accepts(p, #"{"o\u006b": "é\"/"}"#))
-        XCTAssertFalse(try accepts(p, #"{"ok": "\u00e9\"\/"}"#))
+        XCTAssertFalse(try accepts(p, #"{"o\u006b":"é\"/"}"#))
+        XCTAssertFalse(try accepts(p, #"{"ok":"\u00e9\"\/"}"#))
         // Checking instances keeps every spelling.
         let check = try JSONSchemaGrammar(try JSONValue(parsing: schema)).grammar
         var q = try EarleyParser(check)

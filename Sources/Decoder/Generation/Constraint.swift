@@ -31,14 +31,28 @@ public enum Constraint: Sendable {
     /// No constraint (plain sampling; for comparisons and benchmarks).
     case none
 
+    /// How generated JSON is spelled: compact (`{"name":"Ana","tags":["a","b"]}`, as
+    /// `json.dumps(separators=(",", ":"), ensure_ascii=False)` writes it), keys and string
+    /// constants in their canonical spelling (no `\u006b` for `k`).
+    ///
+    /// Why compact: with room for whitespace (`SchemaGrammarOptions.generation` allows one
+    /// character in each place) a small model at high temperature spends it on odd layouts such
+    /// as `{"name":"Ana"\n,"age"` — valid, but not what anyone wants to read — and on tokens
+    /// that carry nothing. Compact output is exact (every text is a valid instance), natural,
+    /// and the shortest. Pass `schemaOptions:` to `compile` for `.bounded(n)` or `.flexible`.
+    ///
+    /// ```swift
+    /// let g = try Constraint.jsonSchema(#"{"type": "object"}"#).compile()                 // compact
+    /// let roomy = try Constraint.jsonSchema(#"{"type": "object"}"#).compile(schemaOptions: .generation)
+    /// ```
+    public static let defaultSchemaOptions = SchemaGrammarOptions(whitespace: .compact, canonicalStringLiterals: true)
+
     /// The compiled grammar (nil for `.none`); errors say where and why.
     ///
     /// Schemas go through the exact JSON Schema compiler (`JSONSchemaGrammar`); a keyword it
     /// cannot enforce exactly is an error naming its JSON pointer. `schemaOptions` default to
-    /// `SchemaGrammarOptions.generation`: at most one whitespace character in each place
-    /// (`{"a": 1}` and `{"a":1}`, never a runaway of spaces), keys and string constants spelled
-    /// canonically (no `\u006b` for `k`).
-    public func compile(schemaOptions: SchemaGrammarOptions = .generation) throws(GenerationError) -> CompiledGrammar? {
+    /// `Constraint.defaultSchemaOptions` (compact JSON, canonical spellings).
+    public func compile(schemaOptions: SchemaGrammarOptions = Constraint.defaultSchemaOptions) throws(GenerationError) -> CompiledGrammar? {
         do {
             switch self {
             case .none: return nil
