@@ -3,6 +3,7 @@
 
 Usage: scripts/bench-model.py [--model GGUF] [--threads 2] [--prompt-tokens 200] [--gen-tokens 128]
                               [--context 2048] [--rounds 3] [--pairs 3] [--gen PATH] [--no-fill]
+                              [--omp-wait passive|active]
 
 Both engines get the same prompt token ids (the built-in text of `gen bench`, tokenized by our
 tokenizer and cut to --prompt-tokens; `gen bench --print-prompt` prints them), the same thread
@@ -101,6 +102,10 @@ def main():
     ap.add_argument("--gen", default=os.path.join(ROOT, ".build/release/gen"))
     ap.add_argument("--no-fill", dest="fill", action="store_false",
                     help="measure memory without filling the KV cache to --context")
+    ap.add_argument("--omp-wait", choices=["passive", "active"], default="passive",
+                    help="OMP_WAIT_POLICY for llama.cpp's threads: with 'active' (its default) an idle thread "
+                         "spins, and on a shared machine whose other core is busy its 2-thread decode "
+                         "collapses (seen here: ~9x slower); 'passive' is the fair setting here")
     ap.add_argument("--peer-worker", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--prompt-file", help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -115,6 +120,9 @@ def main():
     except ImportError:
         sys.exit("bench-model: llama-cpp-python missing: CMAKE_ARGS=\"-DGGML_NATIVE=ON\" pip install llama-cpp-python")
 
+    # Read by libgomp when the child process loads llama.cpp.
+    os.environ["OMP_WAIT_POLICY"] = args.omp_wait.upper()
+    print(f"llama.cpp threads: OMP_WAIT_POLICY={args.omp_wait.upper()}", flush=True)
     common = ["--model", args.model, "--threads", str(args.threads), "--prompt-tokens", str(args.prompt_tokens),
               "--gen-tokens", str(args.gen_tokens), "--context", str(args.context)]
     prompt = run_json([args.gen, "bench", *common, "--print-prompt"])
