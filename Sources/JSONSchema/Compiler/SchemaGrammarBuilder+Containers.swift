@@ -128,10 +128,10 @@ extension SchemaGrammarBuilder {
         var seen = Set<ExactKey>()
         func add(_ k: String) { if seen.insert(ExactKey(k)).inserted { keys.append(k) } }
         for oa in atoms { for k in oa.order { add(k) } }
+        for k in names { add(k) }
         for k in required { add(k) }
         for (k, vs) in depPairs { add(k); for v in vs { add(v) } }
         for names in notAll { for k in names { add(k) } }
-        for k in names { add(k) }
         for m in constraints where !m.key.isEmpty { add(m.key) }
         for k in outsideOrder { add(k) }
         for k in forbiddenKeys.map(\.string).sorted() { add(k) }

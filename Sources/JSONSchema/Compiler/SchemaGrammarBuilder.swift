@@ -489,6 +489,19 @@ struct SchemaGrammarBuilder {
             if let scalarKey { scalarTerminals[scalarKey] = .some(t) }
             if let t { out.append(.terminal(t)) }
         }
+        if allowed.contains(.object) && !objectFailures.isEmpty {
+            // A name this conjunction requires cannot be absent: drop those ways of failing (an
+            // overlapping oneOf's branches often share required names); none left: no object.
+            var required = Set<ExactKey>()
+            for a in c.atoms {
+                for kw in schema.nodes[a.node].keywords { if case .required(let r) = kw.check { required.formUnion(r.map(ExactKey.init)) } }
+            }
+            for m in c.constraints { if case .present(let k) = m { required.insert(ExactKey(k)) } }
+            for i in objectFailures.indices {
+                objectFailures[i].removeAll { if case .absent(let k) = $0 { return required.contains(ExactKey(k)) }; return false }
+                if objectFailures[i].isEmpty { allowed.remove(.object) }
+            }
+        }
         if allowed.contains(.object) {
             // One object alternative per choice of a failing member for each negated node.
             var choices: [[MemberConstraint]] = [[]]
