@@ -351,7 +351,7 @@ struct SchemaGrammarBuilder {
     /// properties with disjoint constant values (a discriminator).
     func provablyDisjoint(_ ns: [Int], under c: Conj) throws(SchemaCompileError) -> Bool {
         var sets: [TypeSet] = []
-        var consts: [[ExactKey: JSONValue]] = []
+        var consts: [[ExactKey: Set<JSONValue>]] = []
         for n in ns {
             guard let closed = try closure(Conj(atoms: c.atoms + [Atom(node: n, expanded: 0)], negated: [])) else {
                 sets.append(TypeSet(rawValue: 0)); consts.append([:]); continue
@@ -366,8 +366,9 @@ struct SchemaGrammarBuilder {
                 if sets[i].intersection(sets[j]).rawValue == 0 { continue }
                 if sets[i].intersection(sets[j]) == .null || sets[i].intersection(sets[j]).rawValue == 0 { }
                 var separated = false
+                // A required member whose allowed values (const/enum) do not meet.
                 for (key, v) in consts[i] {
-                    if let w = consts[j][key], v != w { separated = true; break }
+                    if let w = consts[j][key], v.isDisjoint(with: w) { separated = true; break }
                 }
                 // Only objects can be told apart by a discriminator.
                 if separated && sets[i].intersection(sets[j]).subtracting(.object).rawValue == 0 { continue }
@@ -377,8 +378,8 @@ struct SchemaGrammarBuilder {
         return true
     }
 
-    /// Required property → the single value its `const` (or one-value `enum`) allows.
-    func discriminators(_ c: Conj) -> [ExactKey: JSONValue] {
+    /// Required property → the values its `const`/`enum` keywords allow (their intersection).
+    func discriminators(_ c: Conj) -> [ExactKey: Set<JSONValue>] {
         var required: Set<ExactKey> = []
         var named: [ExactKey: [Int]] = [:]
         for a in c.atoms {
@@ -390,14 +391,15 @@ struct SchemaGrammarBuilder {
                 }
             }
         }
-        var out: [ExactKey: JSONValue] = [:]
+        var out: [ExactKey: Set<JSONValue>] = [:]
         for key in required {
             for n in named[key] ?? [] {
                 guard let closed = try? closure(Conj(atoms: [Atom(node: n, expanded: 0)], negated: [])) else { continue }
                 for a in closed.atoms {
                     for kw in schema.nodes[a.node].keywords {
-                        if case .const(let v) = kw.check { out[key] = v }
-                        if case .enumeration(let vs, _) = kw.check, vs.count == 1 { out[key] = vs[0] }
+                        guard let vs = Self.listedValues(kw) else { continue }
+                        let set = Set(vs)
+                        out[key] = out[key].map { $0.intersection(set) } ?? set
                     }
                 }
             }
