@@ -2,30 +2,34 @@
 # MaskBench side by side: `gen maskbench` and llguidance (peerbench, pip) on the same files, with
 # the same tokenizer, in the same run; prints both tables (common schema ids only).
 #
-#   scripts/maskbench-vs-llguidance.sh [--sample N] [--time-limit S] [--out DIR] PATH...
+#   scripts/maskbench-vs-llguidance.sh [--sample N] [--time-limit S] [--out DIR] [--compile-only] PATH...
 #
 # Default PATH: ../shared/jsonschemabench. Needs a release build of gen (it builds one) and a venv
-# with llguidance (.venv-peers, created on first use). Runs resume: existing records are kept.
+# with llguidance (.venv-peers, created on first use on top of the system's packages, where pip
+# installed llguidance). Runs resume: existing records are kept. --compile-only: ours only compiles
+# (status compiled / compile_error, TTFM and its phases), llguidance runs the whole protocol.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SHARED="${STRUCTGEN_SHARED:-../shared}"
 MODEL="${STRUCTGEN_MODEL:-.cache/models/SmolLM2-135M-Instruct.Q4_1.gguf}"
-SAMPLE=1; LIMIT=60; OUT=out/maskbench
+SAMPLE=1; LIMIT=60; OUT=out/maskbench; ONLY=()
 PATHS=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --sample) SAMPLE="$2"; shift 2 ;;
     --time-limit) LIMIT="$2"; shift 2 ;;
     --out) OUT="$2"; shift 2 ;;
+    --compile-only) ONLY=(--compile-only); shift ;;
     *) PATHS+=("$1"); shift ;;
   esac
 done
 [ ${#PATHS[@]} -eq 0 ] && PATHS=("$SHARED/jsonschemabench")
 mkdir -p "$OUT"
 if [ ! -x .venv-peers/bin/python ]; then
-  python3 -m venv .venv-peers
-  .venv-peers/bin/pip install -q llguidance transformers gguf tokenizers numpy
+  python3 -m venv --system-site-packages .venv-peers
 fi
+.venv-peers/bin/python -c 'import llguidance, transformers, gguf, tokenizers, numpy' 2>/dev/null \
+  || .venv-peers/bin/pip install -q llguidance transformers gguf tokenizers numpy
 [ -d "$OUT/tok" ] || .venv-peers/bin/python "$SHARED/peerbench/make_tokenizer.py" "$MODEL" "$OUT/tok"
 swift build -c release --product gen >/dev/null
 # The same file list for both engines (every SAMPLE-th file, sorted).
@@ -37,7 +41,7 @@ done | awk -v n="$SAMPLE" '(NR - 1) % n == 0' > "$LIST"
 # A crash (which would end the run) is recorded for the file that caused it, and the run resumes.
 while true; do
   rc=0
-  .build/release/gen maskbench --list "$LIST" --out "$OUT/structgen.jsonl" --tokenizer "$MODEL" --time-limit "$LIMIT" || rc=$?
+  .build/release/gen maskbench --list "$LIST" --out "$OUT/structgen.jsonl" --tokenizer "$MODEL" --time-limit "$LIMIT" ${ONLY[@]+"${ONLY[@]}"} || rc=$?
   [ "$rc" -le 128 ] || { echo "gen maskbench: exit $rc (signal): recording a crash and resuming" >&2; }
   [ "$rc" -eq 0 ] && break
   [ "$rc" -le 128 ] && exit "$rc"

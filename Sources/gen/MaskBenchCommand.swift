@@ -40,6 +40,12 @@ struct MaskBenchCommand: ParsableCommand {
     @Option(help: "Use every Nth file only.")
     var sample: Int = 1
 
+    @Flag(help: "Compile only (no tests): records say compiled or compile_error, with the time of each phase (load_us, build_us, compile_us, matcher_us; first_mask_us with --first-mask).")
+    var compileOnly = false
+
+    @Flag(help: "With --compile-only: also time the first mask.")
+    var firstMask = false
+
     @Flag(help: "Treat the paths as record files (JSON lines) and print their table side by side (common ids).")
     var summary = false
 
@@ -113,6 +119,7 @@ struct MaskBenchCommand: ParsableCommand {
             return finish("engine_error", strict: nil, ttfm: nil, masks: [], tests: 0, error: "cannot read \(file) as a fixture")
         }
         let tests = fixture["tests"]?.arrayValue ?? []
+        if compileOnly { return compileRecord(schemaValue, tests: tests.count, tokenizer: tok, trie: trie, mask: &mask, rec: rec) }
         let start = DispatchTime.now().uptimeNanoseconds
         let deadline = start + UInt64(timeLimit * 1e9)
         let compiled: JSONSchemaGrammar
@@ -177,6 +184,32 @@ struct MaskBenchCommand: ParsableCommand {
         let status = loose?.0 ?? "passing"
         return finish(status, strict: strict ?? "passing", ttfm: ttfm, masks: masks, tests: tests.count, error: loose?.1,
                       keyOrder: status == "validation_error" && allKeyOrder)
+    }
+
+    /// The record of `--compile-only`: status `compiled` or `compile_error`, the TTFM (compile and
+    /// matcher, as in the full protocol) and the time of each phase.
+    func compileRecord(_ schemaValue: JSONValue, tests: Int, tokenizer tok: Tokenizer, trie: TokenTrie, mask: inout [UInt32],
+                       rec: [(String, JSONValue)]) -> JSONValue {
+        var rec = rec
+        func us(_ ns: UInt64) -> JSONValue { .number(JSONNumber(Int(ns / 1000))) }
+        let start = DispatchTime.now().uptimeNanoseconds
+        do {
+            let compiled = try JSONSchemaGrammar(schemaValue)
+            let t1 = DispatchTime.now().uptimeNanoseconds
+            var matcher = try Matcher(grammar: compiled.grammar, vocabulary: tok.vocabulary, trie: trie)
+            let t2 = DispatchTime.now().uptimeNanoseconds
+            rec += [("status", "compiled"), ("ttfm_us", us(t2 - start)), ("load_us", us(compiled.phaseNanos.load)),
+                    ("build_us", us(compiled.phaseNanos.build)), ("compile_us", us(compiled.phaseNanos.compile)),
+                    ("matcher_us", us(t2 - t1))]
+            if firstMask {
+                try matcher.fillMask(into: &mask)
+                rec.append(("first_mask_us", us(DispatchTime.now().uptimeNanoseconds - t2)))
+            }
+        } catch {
+            rec += [("status", "compile_error"), ("ttfm_us", .null), ("error", .string(String("\(error)".prefix(300))))]
+        }
+        rec += [("mask_us", .array([])), ("tests", .number(JSONNumber(tests)))]
+        return .object(JSONObject(rec))
     }
 
     /// Whether the grammar accepts `instance` once every object's keys are put in the order the
@@ -245,6 +278,7 @@ enum MaskBenchSummary {
         row("schemas") { "\($0.count)" }
         row("passing (MaskBench)") { "\(count($0, "passing"))" }
         row("passing (strict end)") { recs in "\(recs.filter { $0["strict_status"]?.stringValue == "passing" }.count)" }
+        row("compiled (--compile-only)") { "\(count($0, "compiled"))" }
         row("compile error") { "\(count($0, "compile_error"))" }
         row("validation error") { "\(count($0, "validation_error"))" }
         row("  of which keys out of schema order") { recs in "\(recs.filter { $0["key_order"]?.boolValue == true }.count)" }

@@ -124,7 +124,7 @@ final class GenerationSchemaGrammarTests: XCTestCase {
     func testWhatCannotBeEnforcedIsRefusedWithTheLocation() {
         let cases: [(String, String)] = [
             (#"{"type":"array","uniqueItems":true}"#, "/uniqueItems"),
-            (#"{"type":"string","format":"duration"}"#, "/format"),
+            (#"{"type":"string","format":"regex"}"#, "/format"),
             (#"{"$ref":"other.json#/x"}"#, "other.json"),
         ]
         for (schema, pointer) in cases {

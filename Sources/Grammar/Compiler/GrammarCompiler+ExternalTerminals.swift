@@ -29,14 +29,12 @@ extension GrammarCompiler {
     public static func compile(_ ir: GrammarIR, external: [TerminalID: ExternalTerminal],
                                limits: Limits = Limits()) throws(GrammarError) -> CompiledGrammar {
         var placeholder = ir
-        var byName: [String: ExternalTerminal] = [:]
         for (t, x) in external {
             // A private-use placeholder with the same nullability; names are unique by construction.
             let name = "\u{1}external#\(t.index)"
             let mark = GrammarExpr.literal("\u{10FFFD}\u{10FFFD}\(t.index)\u{10FFFD}")
             placeholder.terminals[Int(t.index)].name = name
             placeholder.terminals[Int(t.index)].body = x.regex.isNullable(x.root) ? .optional(mark) : mark
-            byName[name] = x
         }
         var originalName: [String: String] = [:]
         for (t, _) in external { originalName["\u{1}external#\(t.index)"] = ir[t].name }
@@ -44,13 +42,10 @@ extension GrammarCompiler {
             var checker = FusionCheck(ir: placeholder, external: Set(external.keys))
             for r in placeholder.rules { try checker.alternatives(r.body) }
         }
-        let g = try compile(placeholder, limits: limits)
+        let g = try compile(placeholder, limits: limits, direct: external)
         var lexemes = g.lexemes
         for i in lexemes.indices {
-            guard let x = byName[lexemes[i].name] else { continue }
-            lexemes[i] = CompiledGrammar.Lexeme(name: originalName[lexemes[i].name] ?? lexemes[i].name,
-                                                dfa: ByteDFA(x.regex, root: x.root),
-                                                isNullable: x.regex.isNullable(x.root), isIgnored: lexemes[i].isIgnored)
+            if let name = originalName[lexemes[i].name] { lexemes[i].name = name }
         }
         return CompiledGrammar(lexemes: lexemes, symbols: g.symbols, lhsAt: g.lhsAt, productionOffsets: g.productionOffsets,
                                productionStarts: g.productionStarts, nullable: g.nullable, nonterminalNames: g.nonterminalNames,

@@ -30,6 +30,14 @@ public enum GrammarCompiler {
         var b = Builder(ir: ir, limits: limits)
         return try b.build()
     }
+
+    /// The same, where each terminal of `direct` that becomes a lexeme of its own gets the
+    /// automaton of its `RegexIR` expression directly (see `compile(_:external:limits:)`).
+    static func compile(_ ir: GrammarIR, limits: Limits, direct: [TerminalID: ExternalTerminal]) throws(GrammarError) -> CompiledGrammar {
+        var b = Builder(ir: ir, limits: limits)
+        b.direct = direct
+        return try b.build()
+    }
 }
 
 private struct Builder {
@@ -42,6 +50,9 @@ private struct Builder {
     var symbolTotal = 0
     var currentRule = ""
     var currentLocation: SourceLocation?
+    /// Terminals whose lexeme automaton is given (external terminals), and the lexemes made so.
+    var direct: [TerminalID: ExternalTerminal] = [:]
+    var directLexemes = Set<Int>()
 
     init(ir: GrammarIR, limits: GrammarCompiler.Limits) {
         self.ir = ir
@@ -163,6 +174,14 @@ private struct Builder {
         if lexemes.count >= limits.maxLexemes {
             throw GrammarError("more than \(limits.maxLexemes) lexemes", at: currentLocation)
         }
+        if case .terminal(let t) = e, let x = direct[t] {
+            // Built once, from the given expression (no placeholder automaton to throw away).
+            let l = Int32(lexemes.count)
+            lexemes.append(.init(name: ir[t].name, dfa: ByteDFA(x.regex, root: x.root), isNullable: x.regex.isNullable(x.root), isIgnored: ignored))
+            lexemeByKey[key] = l
+            directLexemes.insert(Int(l))
+            return l
+        }
         var rx = RegexIR(limits: RegexIR.Limits(maxExpressions: limits.maxRegexExpressions))
         var loc = currentLocation
         var name = currentRule
@@ -230,6 +249,9 @@ private struct Builder {
     mutating func finish() throws(GrammarError) -> CompiledGrammar {
         var lexemeLive: [Bool] = []
         for i in lexemes.indices {
+            // Given automata count as live, as their placeholders did (emptiness can cost a
+            // determinization; an empty one only leaves dead alternatives).
+            if directLexemes.contains(i) { lexemeLive.append(true); continue }
             do { lexemeLive.append(!(try lexemes[i].dfa.isEmptyLanguage())) } catch {
                 throw GrammarError("lexeme '\(lexemes[i].name)': \(error)")
             }

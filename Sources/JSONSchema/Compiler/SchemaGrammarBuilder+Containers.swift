@@ -42,9 +42,17 @@ extension SchemaGrammarBuilder {
         var deps: [(Int, [Int])]  // bit → bits
         var absentOne: [[Int]] = []  // for each: not all of these bits
         var at: String
+        /// Some key outside a negated node's names must be present: a slot of `outsideSlots`
+        /// (sets bit 31) or an extra key.
+        var needsOutside = false
+        var outsideSlots = Set<Int>()
     }
 
-    mutating func objectRule(_ c: Conj, notAll: [[String]] = []) throws(SchemaCompileError) -> RuleID? {
+    /// `extra`: member conditions of this alternative beside `c.constraints` (a failing member
+    /// of a negated node, see `pureBody`).
+    /// `names`: more keys to give (optional) slots, after the schema's own (a negated node's names,
+    /// so its members keep their order in every alternative).
+    mutating func objectRule(_ c: Conj, notAll: [[String]] = [], extra: [MemberConstraint] = [], names: [String] = []) throws(SchemaCompileError) -> RuleID? {
         var atoms: [ObjectAtom] = []
         var required: [String] = []
         var depPairs: [(String, [String])] = []
@@ -55,7 +63,7 @@ extension SchemaGrammarBuilder {
         for a in c.atoms {
             let node = schema.nodes[a.node]
             var oa = ObjectAtom(node: a.node)
-            for kw in node.keywords {
+            for (index, kw) in node.keywords.enumerated() {
                 switch kw.check {
                 case .properties(let named, let patterns, let additional):
                     oa.hasProperties = true
@@ -66,6 +74,8 @@ extension SchemaGrammarBuilder {
                 case .required(let r): required += r
                 case .dependentRequired(let list): depPairs += list
                 case .dependentSchemas(let list):
+                    // Distributed into alternatives by `valueBody` (member constraints) when an entry is more than `required`.
+                    if index < 64 && a.expanded & (1 << UInt64(index)) != 0 { break }
                     for (key, n) in list {
                         let dn = schema.nodes[n]
                         if dn.keywords.isEmpty && !dn.alwaysFails { continue }
@@ -88,6 +98,29 @@ extension SchemaGrammarBuilder {
             }
             atoms.append(oa)
         }
+        // Member constraints: absent keys are forbidden, present ones required, failing ones
+        // required with the negated node on their value.
+        var negatedValue: [ExactKey: [Int]] = [:]
+        let constraints = c.constraints + extra
+        // Names a key must fall outside of (one `outside` condition per alternative at most).
+        var insideNames: Set<ExactKey>? = nil
+        var outsideOrder: [String] = []
+        for m in constraints {
+            switch m {
+            case .absent(let k): forbiddenKeys.insert(ExactKey(k))
+            case .present(let k): required.append(k)
+            case .failing(let k, let n): required.append(k); negatedValue[ExactKey(k), default: []].append(n)
+            case .outside(let n):
+                if insideNames != nil {
+                    throw SchemaCompileError(.cannotEnforceExactly, at: pointer(n, "additionalProperties"),
+                                             "two negated objects with additionalProperties: false in one alternative (not compiled)")
+                }
+                guard case .properties(let named, _, _)? = schema.nodes[n].keywords.first(where: { if case .properties = $0.check { return true }; return false })?.check else { continue }
+                insideNames = Set(named.keys)
+                // Its names become slots, so that every key of an extra class is outside them.
+                if case .object(let p)? = schema.nodes[n].raw?["properties"] { outsideOrder = p.uniqueMembers.map(\.key) }
+            }
+        }
         if let m = maxP, m < minP { return nil }
         // Slot order.
         var keys: [String] = []
@@ -95,10 +128,13 @@ extension SchemaGrammarBuilder {
         var seen = Set<ExactKey>()
         func add(_ k: String) { if seen.insert(ExactKey(k)).inserted { keys.append(k) } }
         for oa in atoms { for k in oa.order { add(k) } }
+        for k in names { add(k) }
         for k in required { add(k) }
         for (k, vs) in depPairs { add(k); for v in vs { add(v) } }
         for names in notAll { for k in names { add(k) } }
-        for k in forbiddenKeys { add(k.string) }
+        for m in constraints where !m.key.isEmpty { add(m.key) }
+        for k in outsideOrder { add(k) }
+        for k in forbiddenKeys.map(\.string).sorted() { add(k) }
         knownNames.formUnion(keys)
         let requiredSet = Set(required.map(ExactKey.init))
         var run = ValidationRun(schema: schema, recordErrors: false)
@@ -118,7 +154,7 @@ extension SchemaGrammarBuilder {
             }
             var allowedName = !forbiddenKeys.contains(ExactKey(k))
             for n in nameSchemas where !run.evaluate(n, .string(k), &none) { allowedName = false }
-            let value = allowedName ? try valueRule(Conj(atoms: nodes.map { Atom(node: $0, expanded: 0) }, negated: [])) : nil
+            let value = allowedName ? try valueRule(Conj(atoms: nodes.map { Atom(node: $0, expanded: 0) }, negated: negatedValue[ExactKey(k)] ?? [])) : nil
             guard let value else {
                 if requiredSet.contains(ExactKey(k)) { return nil }
                 continue  // forbidden key: no slot, and the extra classes exclude it too
@@ -138,6 +174,11 @@ extension SchemaGrammarBuilder {
             for v in vs { if let t = bitOf[ExactKey(v)] { targets.append(t) } else { impossible = true } }
             if impossible { targets.append(-1) }  // k present ⇒ a forbidden key present: k is forbidden
             deps.append((b, targets))
+        }
+        // The outside flag: bit 31 of the state's bits (dependency bits are at most 12).
+        var outsideSlots = Set<Int>()
+        if let inside = insideNames {
+            for (i, s) in slots.enumerated() where !inside.contains(ExactKey(s.key)) { outsideSlots.insert(i) }
         }
         var absentOne: [[Int]] = []
         for names in notAll {
@@ -209,6 +250,8 @@ extension SchemaGrammarBuilder {
         }
         var plan = ObjectPlan(slots: slots, first: nil, later: nil, minP: minP, maxP: maxP,
                               cap: max(1, minP, (maxP ?? -1) + 1), deps: deps, absentOne: absentOne, at: at(c))
+        plan.needsOutside = insideNames != nil
+        plan.outsideSlots = outsideSlots
         if !classes.isEmpty {
             let f = try newRule("member0@\(plan.at)")
             let l = try newRule("member@\(plan.at)")
@@ -238,12 +281,12 @@ extension SchemaGrammarBuilder {
     }
 
     mutating func namedKey(_ key: String, first: Bool) throws(SchemaCompileError) -> TerminalID {
-        let cacheKey = (first ? "n0:" : "n1:") + key.unicodeScalars.map { String($0.value, radix: 16) }.joined(separator: ",")
-        if let t = punctuation[cacheKey] { return t }
+        let cacheKey = NamedKey(key: ExactKey(key), first: first)
+        if let t = namedKeys[cacheKey] { return t }
         let t = try keyTerminalQuoted(JSONWriter.string(.string(key)), first: first) { [self] ir in
             quotedLiteral(key, in: &ir)
         }
-        punctuation[cacheKey] = t
+        namedKeys[cacheKey] = t
         return t
     }
 
@@ -261,7 +304,8 @@ extension SchemaGrammarBuilder {
             for group in plan.absentOne where group.allSatisfy({ bits & (1 << UInt32($0)) != 0 }) {
                 objectStateRules[key] = .some(nil); return nil
             }
-            let lo = max(0, plan.minP - c)
+            var lo = max(0, plan.minP - c)
+            if plan.needsOutside && bits & (1 << 31) == 0 { lo = max(lo, 1) }
             let hi = plan.maxP.map { $0 - c }
             if let hi, hi < lo { objectStateRules[key] = .some(nil); return nil }
             if let first = plan.first, let later = plan.later, hi != 0 {
@@ -276,7 +320,8 @@ extension SchemaGrammarBuilder {
             }
         } else {
             let s = plan.slots[i]
-            let nextBits = s.bit.map { bits | (1 << UInt32($0)) } ?? bits
+            var nextBits = s.bit.map { bits | (1 << UInt32($0)) } ?? bits
+            if plan.outsideSlots.contains(i) { nextBits |= 1 << 31 }
             if let next = try objectState(id, slot: i + 1, count: min(c + 1, plan.cap), bits: nextBits) {
                 let k = try namedKey(s.key, first: c == 0)
                 alts.append(.sequence([.terminal(k), .rule(s.value), .rule(next)]))
@@ -322,10 +367,14 @@ extension SchemaGrammarBuilder {
             }
         }
         if let m = maxI, m < minI { return nil }
-        if let u = unique, (maxI ?? 2) > 1 {
-            throw SchemaCompileError(.cannotEnforceExactly, at: pointer(u, "uniqueItems"), "uniqueItems over more than one item is not a context-free constraint in general (not compiled yet)")
-        }
         let P = prefixes.map(\.count).max() ?? 0
+        if let u = unique, (maxI ?? 2) > 1 {
+            if P == 0 && contains == nil, case .compiled(let r) = try uniqueArray(Conj(atoms: rests.filter { $0 >= 0 }.map { Atom(node: $0, expanded: 0) }, negated: []),
+                                                                                 minI: minI, maxI: maxI, at: at(c)) {
+                return r
+            }
+            throw SchemaCompileError(.cannotEnforceExactly, at: pointer(u, "uniqueItems"), "uniqueItems over more than one item whose values are not a small finite set (\(Self.maxUniqueValues) at most) is not compiled")
+        }
         if let contains {
             guard P == 0 else {
                 throw SchemaCompileError(.cannotEnforceExactly, at: contains.at, "contains beside prefixItems (not compiled)")
@@ -401,6 +450,79 @@ extension SchemaGrammarBuilder {
         let r = try newRule("array@\(at)")
         rules[Int(r.index)].body = .sequence([.terminal(punct("[")), .rule(inner), .terminal(punct("]"))])
         return r
+    }
+
+    static let maxUniqueValues = 8
+
+    enum UniqueArray {
+        /// The item values are not a small finite set.
+        case notFinite
+        case compiled(RuleID?)
+    }
+
+    /// `uniqueItems` arrays whose items can take only a few values (an `enum`/`const`, or
+    /// null/boolean types): a state per set of values used so far, each value at most once.
+    /// `.compiled(nil)` when no array is valid.
+    mutating func uniqueArray(_ items: Conj, minI: Int, maxI: Int?, at: String) throws(SchemaCompileError) -> UniqueArray {
+        guard let closed = try closure(items) else {
+            // No item is valid: only the empty array.
+            guard minI == 0 else { return .compiled(nil) }
+            let r = try newRule("array@\(at)")
+            rules[Int(r.index)].body = .sequence([.terminal(punct("[")), .terminal(punct("]"))])
+            return .compiled(r)
+        }
+        var candidates: [JSONValue]? = nil
+        for a in closed.atoms {
+            for kw in schema.nodes[a.node].keywords {
+                guard let vs = Self.listedValues(kw) else { continue }
+                candidates = candidates.map { l in l.filter { vs.contains($0) } } ?? vs
+            }
+        }
+        if candidates == nil {
+            let t = types(of: closed)
+            guard t.isSubset(of: TypeSet([.null, .boolean])) else { return .notFinite }
+            candidates = [.null, .bool(false), .bool(true)]
+        }
+        // The validator decides each candidate against the whole item schema (disjunctions included).
+        var run = ValidationRun(schema: schema, recordErrors: false)
+        var none: Annotations?
+        var values: [JSONValue] = []
+        var seen = Set<JSONValue>()
+        for v in candidates ?? [] where seen.insert(v).inserted && closed.atoms.allSatisfy({ run.evaluate($0.node, v, &none) }) {
+            values.append(v)
+        }
+        guard values.count <= Self.maxUniqueValues else { return .notFinite }
+        var lits: [TerminalID] = []
+        for v in values {
+            var ir = RegexIR()
+            let e = try literalLanguage(v, at: at + "/uniqueItems", in: &ir)
+            lits.append(terminal("unique\(lits.count)@\(at)", ir, e))
+        }
+        let hi = min(maxI ?? values.count, values.count)
+        guard minI <= hi else { return .compiled(nil) }
+        let comma = punct(",")
+        var memo: [Int: RuleID] = [:]
+        // State: the set of values used (bits); the count of items is its population count.
+        func state(_ used: Int, _ b: inout SchemaGrammarBuilder) throws(SchemaCompileError) -> RuleID {
+            if let r = memo[used] { return r }
+            let n = used.nonzeroBitCount
+            var alts: [GrammarExpr] = []
+            if n >= minI { alts.append(.empty) }
+            if n < hi {
+                for (i, t) in lits.enumerated() where used & (1 << i) == 0 {
+                    let next = try state(used | (1 << i), &b)
+                    alts.append(.sequence((n > 0 ? [.terminal(comma)] : []) + [.terminal(t), .rule(next)]))
+                }
+            }
+            let r = try b.newRule("unique\(used)@\(at)")
+            b.rules[Int(r.index)].body = .choice(alts)
+            memo[used] = r
+            return r
+        }
+        let inner = try state(0, &self)
+        let r = try newRule("array@\(at)")
+        rules[Int(r.index)].body = .sequence([.terminal(punct("[")), .rule(inner), .terminal(punct("]"))])
+        return .compiled(r)
     }
 
     /// Arrays whose items are counted by a `contains` schema S (negatable): states are (items so

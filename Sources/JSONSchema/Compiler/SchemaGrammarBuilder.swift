@@ -21,6 +21,17 @@ struct SchemaGrammarBuilder {
     var knownNames: Set<String> = []
     var objectStateRules: [ObjectStateKey: RuleID?] = [:]
     var objectPlans: [ObjectPlan] = []
+    /// Scalar and enum terminals by the description of their language (types and the raw string
+    /// and number keywords, or the listed values): the many `{"type": "string"}` properties of a
+    /// schema share one lexeme (nil: the language is empty).
+    var scalarTerminals: [String: TerminalID?] = [:]
+    /// Object key terminals (`"key" :`, with the leading comma unless first), by key (code points).
+    var namedKeys: [NamedKey: TerminalID] = [:]
+
+    struct NamedKey: Hashable {
+        var key: ExactKey
+        var first: Bool
+    }
 
     /// One schema node applied in place; `expanded` marks its keywords (by index) whose in-place
     /// applicators were already taken into the conjunction.
@@ -30,10 +41,64 @@ struct SchemaGrammarBuilder {
         static func < (a: Atom, b: Atom) -> Bool { a.node != b.node ? a.node < b.node : a.expanded < b.expanded }
     }
 
-    /// Nodes that all apply (`atoms`) and nodes that must all fail (`negated`).
+    /// Nodes that all apply (`atoms`), nodes that must all fail (`negated`), and conditions on
+    /// named members that come from distributing `dependentSchemas` (`constraints`; any of them
+    /// makes the value an object).
     struct Conj: Hashable {
         var atoms: [Atom]
         var negated: [Int]
+        var constraints: [MemberConstraint] = []
+    }
+
+    /// A condition on one named member of an object value.
+    enum MemberConstraint: Hashable, Comparable {
+        /// The key is absent.
+        case absent(String)
+        /// The key is present.
+        case present(String)
+        /// The key is present and its value fails the node (a reason a negated node fails).
+        case failing(String, Int)
+        /// Some key outside the `properties` names of the node is present (a negated node with
+        /// `additionalProperties: false` fails so).
+        case outside(Int)
+
+        /// The key this condition names ("" for `outside`).
+        var key: String {
+            switch self {
+            case .absent(let k), .present(let k), .failing(let k, _): k
+            case .outside: ""
+            }
+        }
+        static func < (a: MemberConstraint, b: MemberConstraint) -> Bool {
+            func rank(_ c: MemberConstraint) -> (String, Int, Int) {
+                switch c {
+                case .absent(let k): (k, 0, 0)
+                case .present(let k): (k, 1, 0)
+                case .failing(let k, let n): (k, 2, n)
+                case .outside(let n): ("", 3, n)
+                }
+            }
+            let (x, y) = (rank(a), rank(b))
+            // Keys compare by code points (ExactKey), not by canonical equivalence.
+            if !x.0.exactlyEquals(y.0) { return Array(x.0.unicodeScalars.map(\.value)).lexicographicallyPrecedes(y.0.unicodeScalars.map(\.value)) }
+            return (x.1, x.2) < (y.1, y.2)
+        }
+        static func == (a: MemberConstraint, b: MemberConstraint) -> Bool {
+            switch (a, b) {
+            case (.absent(let x), .absent(let y)), (.present(let x), .present(let y)): x.exactlyEquals(y)
+            case (.failing(let x, let m), .failing(let y, let n)): x.exactlyEquals(y) && m == n
+            case (.outside(let m), .outside(let n)): m == n
+            default: false
+            }
+        }
+        func hash(into h: inout Hasher) {
+            switch self {
+            case .absent(let k): h.combine(0); h.combine(ExactKey(k))
+            case .present(let k): h.combine(1); h.combine(ExactKey(k))
+            case .failing(let k, let n): h.combine(2); h.combine(ExactKey(k)); h.combine(n)
+            case .outside(let n): h.combine(3); h.combine(n)
+            }
+        }
     }
 
     struct ObjectStateKey: Hashable {
@@ -151,7 +216,7 @@ struct SchemaGrammarBuilder {
             i += 1
         }
         // Discovery order (root, then allOf and $ref targets in order) is the slot order of objects.
-        return Conj(atoms: atoms, negated: Array(Set(c.negated)).sorted())
+        return Conj(atoms: atoms, negated: Array(Set(c.negated)).sorted(), constraints: Array(Set(c.constraints)).sorted())
     }
 
     /// The rule for values valid under `c` (nil: no value is).
@@ -185,6 +250,18 @@ struct SchemaGrammarBuilder {
 
     /// The alternatives of the rule for closed conjunction `c`.
     mutating func valueBody(_ c: Conj) throws(SchemaCompileError) -> [GrammarExpr] {
+        // ¬anyOf(A, B) = ¬A ∧ ¬B; ¬¬A = A (a negated node whose only keyword is the applicator).
+        for (i, n) in c.negated.enumerated() {
+            guard let kw = soleKeyword(n) else { continue }
+            var d = c
+            d.negated.remove(at: i)
+            switch kw {
+            case .anyOf(let ns): d.negated += ns
+            case .not(let x): d.atoms.append(Atom(node: x, expanded: 0))
+            default: continue
+            }
+            return try valueRule(d).map { [.rule($0)] } ?? []
+        }
         // Distribute the first disjunction.
         for a in c.atoms.indices {
             let node = schema.nodes[c.atoms[a].node]
@@ -215,6 +292,29 @@ struct SchemaGrammarBuilder {
                     no.negated.append(i)
                     if let e { no.atoms.append(Atom(node: e, expanded: 0)) }
                     branches = [yes, no]
+                case .dependentSchemas(let list):
+                    // Each entry (key k, schema D) holds when k is absent, or k is present and D holds.
+                    let entries = list.filter { !(schema.nodes[$0.1].keywords.isEmpty && !schema.nodes[$0.1].alwaysFails) }
+                    guard entries.contains(where: { !schema.nodes[$0.1].alwaysFails && requiredOnly($0.1) == nil }) else { continue }
+                    if entries.count > 6 {
+                        throw SchemaCompileError(.budget, at: pointer(c.atoms[a].node, kw.name), "more than 6 dependent schemas beyond 'required' (one alternative per subset)")
+                    }
+                    branches = [marked]
+                    for (key, d) in entries {
+                        var next: [Conj] = []
+                        for b in branches {
+                            var absent = b
+                            absent.constraints.append(.absent(key))
+                            next.append(absent)
+                            if !schema.nodes[d].alwaysFails {
+                                var present = b
+                                present.constraints.append(.present(key))
+                                present.atoms.append(Atom(node: d, expanded: 0))
+                                next.append(present)
+                            }
+                        }
+                        branches = next
+                    }
                 default: continue
                 }
                 var out: [GrammarExpr] = []
@@ -230,14 +330,28 @@ struct SchemaGrammarBuilder {
     /// Cheap pruning: a branch whose `type`s exclude everything (ignoring negations).
     func typesCompatible(_ c: Conj) -> Bool {
         guard let closed = try? closure(c) else { return true }
-        return types(of: closed).rawValue != 0
+        var t = types(of: closed)
+        if closed.constraints.contains(where: { if case .absent = $0 { return false }; return true }) { t = t.intersection(.object) }
+        return t.rawValue != 0
+    }
+
+    /// The only keyword of node `n` (following a chain of `$ref`s), if it has exactly one.
+    func soleKeyword(_ n: Int) -> Keyword? {
+        var n = n
+        for _ in 0..<64 {
+            let node = schema.nodes[n]
+            guard !node.alwaysFails, node.keywords.count == 1 else { return nil }
+            if case .ref(let t) = node.keywords[0].check { n = t; continue }
+            return node.keywords[0].check
+        }
+        return nil
     }
 
     /// `oneOf` branches no value can satisfy two of: their types are disjoint, or two required
     /// properties with disjoint constant values (a discriminator).
     func provablyDisjoint(_ ns: [Int], under c: Conj) throws(SchemaCompileError) -> Bool {
         var sets: [TypeSet] = []
-        var consts: [[ExactKey: JSONValue]] = []
+        var consts: [[ExactKey: Set<JSONValue>]] = []
         for n in ns {
             guard let closed = try closure(Conj(atoms: c.atoms + [Atom(node: n, expanded: 0)], negated: [])) else {
                 sets.append(TypeSet(rawValue: 0)); consts.append([:]); continue
@@ -252,8 +366,9 @@ struct SchemaGrammarBuilder {
                 if sets[i].intersection(sets[j]).rawValue == 0 { continue }
                 if sets[i].intersection(sets[j]) == .null || sets[i].intersection(sets[j]).rawValue == 0 { }
                 var separated = false
+                // A required member whose allowed values (const/enum) do not meet.
                 for (key, v) in consts[i] {
-                    if let w = consts[j][key], v != w { separated = true; break }
+                    if let w = consts[j][key], v.isDisjoint(with: w) { separated = true; break }
                 }
                 // Only objects can be told apart by a discriminator.
                 if separated && sets[i].intersection(sets[j]).subtracting(.object).rawValue == 0 { continue }
@@ -263,8 +378,8 @@ struct SchemaGrammarBuilder {
         return true
     }
 
-    /// Required property → the single value its `const` (or one-value `enum`) allows.
-    func discriminators(_ c: Conj) -> [ExactKey: JSONValue] {
+    /// Required property → the values its `const`/`enum` keywords allow (their intersection).
+    func discriminators(_ c: Conj) -> [ExactKey: Set<JSONValue>] {
         var required: Set<ExactKey> = []
         var named: [ExactKey: [Int]] = [:]
         for a in c.atoms {
@@ -276,14 +391,15 @@ struct SchemaGrammarBuilder {
                 }
             }
         }
-        var out: [ExactKey: JSONValue] = [:]
+        var out: [ExactKey: Set<JSONValue>] = [:]
         for key in required {
             for n in named[key] ?? [] {
                 guard let closed = try? closure(Conj(atoms: [Atom(node: n, expanded: 0)], negated: [])) else { continue }
                 for a in closed.atoms {
                     for kw in schema.nodes[a.node].keywords {
-                        if case .const(let v) = kw.check { out[key] = v }
-                        if case .enumeration(let vs, _) = kw.check, vs.count == 1 { out[key] = vs[0] }
+                        guard let vs = Self.listedValues(kw) else { continue }
+                        let set = Set(vs)
+                        out[key] = out[key].map { $0.intersection(set) } ?? set
                     }
                 }
             }
@@ -320,24 +436,36 @@ struct SchemaGrammarBuilder {
         if let listed {
             var run = ValidationRun(schema: schema, recordErrors: false)
             var none: Annotations?
-            var ir = RegexIR()
-            var alts: [RegexIR.Expr] = []
+            var survivors: [JSONValue] = []
             var seen = Set<JSONValue>()
             for v in listed where !seen.contains(v) {
                 seen.insert(v)
                 guard c.atoms.allSatisfy({ run.evaluate($0.node, v, &none) }) else { continue }
                 guard c.negated.allSatisfy({ !run.evaluate($0, v, &none) }) else { continue }
-                alts.append(try literalLanguage(v, at: pointer(listedAt), in: &ir))
+                survivors.append(v)
             }
-            if alts.isEmpty { return [] }
+            if survivors.isEmpty { return [] }
+            // The values' texts in order (a literal's language depends on the value only).
+            let cacheKey = "enum:" + JSONWriter.string(.array(survivors))
+            if case .some(.some(let t)) = scalarTerminals[cacheKey] { return [.terminal(t)] }
+            var ir = RegexIR()
+            var alts: [RegexIR.Expr] = []
+            for v in survivors { alts.append(try literalLanguage(v, at: pointer(listedAt), in: &ir)) }
             let e = ir.or(alts)
             if ir.overBudget { throw SchemaCompileError(.budget, at: pointer(listedAt, "enum"), "enum too large for one automaton") }
-            return [.terminal(terminal("enum@\(pointer(listedAt))", ir, e))]
+            let t = terminal("enum@\(pointer(listedAt))", ir, e)
+            scalarTerminals[cacheKey] = .some(t)
+            return [.terminal(t)]
         }
         var out: [GrammarExpr] = []
-        // Negations: each negated node must be a scalar language; whole types it accepts are removed.
+        // Member constraints (present, failing) hold only for objects.
+        if c.constraints.contains(where: { if case .absent = $0 { return false }; return true }) { allowed = allowed.intersection(.object) }
+        // Negations: scalar languages are complemented; whole types a negated node accepts are
+        // removed; an object fails a negated node with `properties`/`required` by one named member.
         var negatedScalars: [Int] = []
         var notAll: [[String]] = []
+        var objectFailures: [[MemberConstraint]] = []
+        var negatedNames: [String] = []
         for n in c.negated {
             // `not: {required: [...]}` (optionally with type object): objects missing one of the names.
             if let (names, typed) = requiredOnly(n) {
@@ -345,12 +473,57 @@ struct SchemaGrammarBuilder {
                 notAll.append(names)
                 continue
             }
-            let shape = try negatable(n)
+            let shape = try negation(n)
             if shape.objects == .all { allowed.remove(.object) }
+            if shape.objects == .some {
+                objectFailures.append(shape.failures)
+                negatedNames += namesOf(n)
+            }
             if shape.arrays == .all { allowed.remove(.array) }
             negatedScalars.append(n)
         }
-        // Scalars.
+        // Scalars (one terminal per distinct language when nothing is negated).
+        let scalarKey = negatedScalars.isEmpty ? scalarSignature(c, allowed) : nil
+        if let scalarKey, let known = scalarTerminals[scalarKey] {
+            if let t = known { out.append(.terminal(t)) }
+        } else {
+            let t = try scalarTerminal(c, allowed, negatedScalars)
+            if let scalarKey { scalarTerminals[scalarKey] = .some(t) }
+            if let t { out.append(.terminal(t)) }
+        }
+        if allowed.contains(.object) && !objectFailures.isEmpty {
+            // A name this conjunction requires cannot be absent: drop those ways of failing (an
+            // overlapping oneOf's branches often share required names); none left: no object.
+            var required = Set<ExactKey>()
+            for a in c.atoms {
+                for kw in schema.nodes[a.node].keywords { if case .required(let r) = kw.check { required.formUnion(r.map(ExactKey.init)) } }
+            }
+            for m in c.constraints { if case .present(let k) = m { required.insert(ExactKey(k)) } }
+            for i in objectFailures.indices {
+                objectFailures[i].removeAll { if case .absent(let k) = $0 { return required.contains(ExactKey(k)) }; return false }
+                if objectFailures[i].isEmpty { allowed.remove(.object) }
+            }
+        }
+        if allowed.contains(.object) {
+            // One object alternative per choice of a failing member for each negated node.
+            var choices: [[MemberConstraint]] = [[]]
+            for fs in objectFailures {
+                choices = choices.flatMap { ch in fs.map { ch + [$0] } }
+                if choices.count > 64 {
+                    throw SchemaCompileError(.budget, at: at(c), "negated object schemas: more than 64 combinations of failing members")
+                }
+            }
+            for ch in choices {
+                if let r = try objectRule(c, notAll: notAll, extra: ch, names: negatedNames) { out.append(.rule(r)) }
+            }
+        }
+        if allowed.contains(.array), let r = try arrayRule(c) { out.append(.rule(r)) }
+        return out
+    }
+
+    /// The null, boolean, string and number texts of `c` (types `allowed`) minus those of the
+    /// negated nodes, as one terminal (nil: none).
+    mutating func scalarTerminal(_ c: Conj, _ allowed: TypeSet, _ negatedScalars: [Int]) throws(SchemaCompileError) -> TerminalID? {
         var ir = RegexIR()
         var scalarAlts: [RegexIR.Expr] = []
         if allowed.contains(.null) { scalarAlts.append(ir.literal("null")) }
@@ -361,9 +534,7 @@ struct SchemaGrammarBuilder {
             if !negatedScalars.isEmpty {
                 // Complements are taken within plain notation only: the number languages with value
                 // keywords are exact there and leave exponent spellings out.
-                let d = DecimalComparison.digits(&ir)
                 numbers = ir.and([numbers, ir.concat([ir.or([RegexIR.empty, ir.literal("-")]), DecimalComparison.anyMagnitude(&ir)])])
-                _ = d
             }
             scalarAlts.append(numbers)
         }
@@ -374,11 +545,36 @@ struct SchemaGrammarBuilder {
             scalars = ir.and([scalars, ir.not(ir.or(excluded))])
         }
         if ir.overBudget { throw SchemaCompileError(.budget, at: at(c), "scalar language too large") }
-        if scalars != RegexIR.nothing {
-            out.append(.terminal(terminal("scalar@\(at(c))", ir, scalars)))
+        if scalars == RegexIR.nothing { return nil }
+        return terminal("scalar@\(at(c))", ir, scalars)
+    }
+
+    /// What the scalar language of `c` depends on, when nothing is negated: the types, the draft 4
+    /// integer rule, and the raw string and number keywords the validator compiled.
+    func scalarSignature(_ c: Conj, _ allowed: TypeSet) -> String {
+        let draft4 = c.atoms.contains { a in schema.nodes[a.node].keywords.contains { kw in
+            if case .type(let t, true) = kw.check, t.contains(.integer), !t.contains(.number) { return true }
+            return false
+        } }
+        var key = "scalar:\(allowed.rawValue):\(draft4)"
+        if allowed.contains(.string) { key += "|" + JSONWriter.string(.array(rawParts(c, keys: Self.stringKeys).map(\.1))) }
+        if allowed.contains(.integer) || allowed.contains(.number) {
+            key += "|" + JSONWriter.string(.array(rawParts(c, keys: Self.numberKeys).map(\.1)))
         }
-        if allowed.contains(.object), let r = try objectRule(c, notAll: notAll) { out.append(.rule(r)) }
-        if allowed.contains(.array), let r = try arrayRule(c) { out.append(.rule(r)) }
+        return key
+    }
+
+    /// The `properties` names (in order) then `required` names of node `n` and its in-place
+    /// subschemas: the slots a negated node's members take, in every alternative.
+    func namesOf(_ n: Int) -> [String] {
+        guard let c = try? closure(Conj(atoms: [Atom(node: n, expanded: 0)], negated: [])) else { return [] }
+        var out: [String] = []
+        for a in c.atoms {
+            if case .object(let p)? = schema.nodes[a.node].raw?["properties"] { out += p.uniqueMembers.map(\.key) }
+        }
+        for a in c.atoms {
+            for kw in schema.nodes[a.node].keywords { if case .required(let r) = kw.check { out += r } }
+        }
         return out
     }
 
@@ -504,21 +700,46 @@ struct SchemaGrammarBuilder {
 
     // MARK: Negation of scalar schemas
 
-    enum Whole { case all, none }
+    /// All, none, or (objects only) some of the values of a type.
+    enum Whole { case all, none, some }
 
-    /// What a negated node says about objects and arrays: it must accept all of them or none.
+    /// What a negated node says about objects and arrays: it accepts all or none of them (or, for
+    /// objects with `properties`/`required`, those where no `failures` member condition holds).
     func negatable(_ n: Int) throws(SchemaCompileError) -> (objects: Whole, arrays: Whole) {
-        guard let c = try closure(Conj(atoms: [Atom(node: n, expanded: 0)], negated: [])) else { return (.none, .none) }
+        let s = try negation(n)
+        return (s.objects, s.arrays)
+    }
+
+    func negation(_ n: Int) throws(SchemaCompileError) -> (objects: Whole, arrays: Whole, failures: [MemberConstraint]) {
+        guard let c = try closure(Conj(atoms: [Atom(node: n, expanded: 0)], negated: [])) else { return (.none, .none, []) }
         let t = types(of: c)
         var hasEnum = false
+        var objectKeywords = false
+        var failures: [MemberConstraint] = []
         for a in c.atoms {
             for kw in schema.nodes[a.node].keywords {
                 switch kw.check {
                 case .type, .minLength, .maxLength, .pattern, .format, .minimum, .maximum, .multipleOf, .ref, .allOf: continue
                 case .enumeration, .const: hasEnum = true
+                case .required(let r):
+                    objectKeywords = true
+                    failures += r.map { .absent($0) }
+                case .properties(let named, let patterns, let additional)
+                    where patterns.isEmpty && (additional == nil || schema.nodes[additional!].alwaysFails):
+                    // additionalProperties false: an object also fails by one key outside the names.
+                    if additional != nil { failures.append(.outside(a.node)) }
+                    // An object fails `properties` exactly when a named member's value fails its schema.
+                    objectKeywords = true
+                    var order: [String] = []
+                    if case .object(let p)? = schema.nodes[a.node].raw?["properties"] { order = p.uniqueMembers.map(\.key) }
+                    for k in order {
+                        guard let v = named[ExactKey(k)] else { continue }
+                        if schema.nodes[v].keywords.isEmpty && !schema.nodes[v].alwaysFails { continue }
+                        failures.append(.failing(k, v))
+                    }
                 default:
                     throw SchemaCompileError(.cannotEnforceExactly, at: pointer(a.node, kw.name),
-                                             "negated (not / oneOf overlap / if) schema with '\(kw.name)': only scalar constraints are negated exactly")
+                                             "negated (not / oneOf overlap / if) schema with '\(kw.name)': only scalar constraints, 'required' and 'properties' are negated exactly")
                 }
             }
         }
@@ -531,9 +752,12 @@ struct SchemaGrammarBuilder {
                     }
                 }
             }
-            return (.none, .none)
+            return (.none, .none, [])
         }
-        return (t.contains(.object) ? .all : .none, t.contains(.array) ? .all : .none)
+        var seen = Set<MemberConstraint>()
+        failures = failures.filter { seen.insert($0).inserted }
+        let objects: Whole = !t.contains(.object) ? .none : (objectKeywords && !failures.isEmpty ? .some : .all)
+        return (objects, t.contains(.array) ? .all : .none, objects == .some ? failures : [])
     }
 
     /// The scalar texts valid under node `n` (already checked by `negatable`).

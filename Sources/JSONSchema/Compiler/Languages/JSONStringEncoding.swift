@@ -23,6 +23,10 @@ public enum JSONStringEncoding {
 
     /// The encoding hook for `RegexIR.add(_:mode:encoding:)`.
     public static func encode(_ ir: inout RegexIR, _ set: CodePointSet) -> RegexIR.Expr {
+        // One code point (every literal character of a pattern): spelled directly, no set algebra.
+        if set.ranges.count == 1, let r = set.ranges.first, r.lowerBound == r.upperBound {
+            return surrogates.contains(r.lowerBound) ? RegexIR.nothing : scalar(&ir, r.lowerBound)
+        }
         var alts: [RegexIR.Expr] = []
         let raw = set.intersection(rawAllowed)
         if !raw.isEmpty { alts.append(ir.chars(raw)) }
@@ -57,31 +61,30 @@ public enum JSONStringEncoding {
         return ir.bytes(s)
     }
 
-    /// `digits` hex digits whose value (plus `base`) is in `set`; a trie over digit values.
+    /// `digits` hex digits whose value (plus `base`) is in `set`: the union over the set's ranges
+    /// (disjoint) of each range's digit-by-digit decomposition, built from the range bounds alone.
     static func hex(_ ir: inout RegexIR, _ set: CodePointSet, base: UInt32, digits: Int) -> RegexIR.Expr {
-        let span: UInt32 = 1 << (4 * UInt32(digits))
-        let window = CodePointSet(ranges: [base...(base + span - 1)])
-        let inside = set.intersection(window)
-        if inside.isEmpty { return RegexIR.nothing }
-        if inside == window { return ir.repeat(hexDigit(&ir, 0...15), min: digits, max: digits) }
-        let sub = span >> 4
+        let top = base + (UInt32(1) << (4 * UInt32(digits))) - 1
         var alts: [RegexIR.Expr] = []
-        var v: UInt32 = 0
-        while v < 16 {
-            // Group consecutive digit values whose sub-windows are entirely inside the set.
-            let lo = base + v * sub
-            if inside.intersection(CodePointSet(ranges: [lo...(lo + sub - 1)])) == CodePointSet(ranges: [lo...(lo + sub - 1)]) {
-                var w = v
-                while w + 1 < 16, inside.intersection(CodePointSet(ranges: [(base + (w + 1) * sub)...(base + (w + 2) * sub - 1)]))
-                        == CodePointSet(ranges: [(base + (w + 1) * sub)...(base + (w + 2) * sub - 1)]) { w += 1 }
-                alts.append(ir.concat(hexDigit(&ir, v...w), ir.repeat(hexDigit(&ir, 0...15), min: digits - 1, max: digits - 1)))
-                v = w + 1
-                continue
-            }
-            let rest = hex(&ir, inside, base: lo, digits: digits - 1)
-            if rest != RegexIR.nothing { alts.append(ir.concat(hexDigit(&ir, v...v), rest)) }
-            v += 1
+        for r in set.ranges where r.upperBound >= base && r.lowerBound <= top {
+            alts.append(hexRange(&ir, max(r.lowerBound, base) - base, min(r.upperBound, top) - base, digits: digits))
         }
+        return ir.or(alts)
+    }
+
+    /// `digits` hex digits (either case) spelling exactly the values `lo...hi`: the shared leading
+    /// digit, or a ragged low edge, a run of whole sub-windows, and a ragged high edge.
+    static func hexRange(_ ir: inout RegexIR, _ lo: UInt32, _ hi: UInt32, digits: Int) -> RegexIR.Expr {
+        if digits == 0 { return RegexIR.empty }
+        let sub = UInt32(1) << (4 * UInt32(digits - 1))
+        let (dlo, dhi) = (lo / sub, hi / sub)
+        if dlo == dhi { return ir.concat(hexDigit(&ir, dlo...dlo), hexRange(&ir, lo % sub, hi % sub, digits: digits - 1)) }
+        var alts: [RegexIR.Expr] = []
+        let lowWhole = lo % sub == 0, highWhole = hi % sub == sub - 1
+        if !lowWhole { alts.append(ir.concat(hexDigit(&ir, dlo...dlo), hexRange(&ir, lo % sub, sub - 1, digits: digits - 1))) }
+        let first = lowWhole ? dlo : dlo + 1, last = highWhole ? dhi : dhi - 1
+        if first <= last { alts.append(ir.concat(hexDigit(&ir, first...last), ir.repeat(hexDigit(&ir, 0...15), min: digits - 1, max: digits - 1))) }
+        if !highWhole { alts.append(ir.concat(hexDigit(&ir, dhi...dhi), hexRange(&ir, 0, hi % sub, digits: digits - 1))) }
         return ir.or(alts)
     }
 

@@ -9,6 +9,20 @@ import Grammar
 /// JSONStringFormats.pattern(for: "uuid")   // "[0-9A-Fa-f]{8}-..."
 /// ```
 public enum JSONStringFormats {
+    static let names = ["uuid", "ipv4", "date", "time", "date-time", "json-pointer", "relative-json-pointer", "hostname", "email",
+                        "uri", "uri-reference", "duration", "ipv6", "uri-template"]
+
+    /// Every expressed format's regex, parsed once per process (`time` alone has 2,881 alternatives).
+    static let parsed: [String: RegexPattern] = {
+        var out: [String: RegexPattern] = [:]
+        for name in names {
+            // The patterns are ours and tested (FormatLanguageSoundnessTests): one that failed to
+            // parse would leave its format refused, never approximated.
+            if let source = pattern(for: name), let p = try? RegexPattern.parse(source) { out[name] = p }
+        }
+        return out
+    }()
+
     /// The regex (full-match, over the decoded text) for `format`, or nil when not expressed.
     public static func pattern(for format: String) -> String? {
         switch format {
@@ -25,6 +39,10 @@ public enum JSONStringFormats {
         case "email": return email
         case "uri": return uri
         case "uri-reference": return "(?:\(uri)|\(relativeReference))"
+        // Exact: the same decisions as the validator's checks, written out.
+        case "duration": return duration
+        case "ipv6": return ipv6
+        case "uri-template": return uriTemplate
         default: return nil
         }
     }
@@ -33,14 +51,68 @@ public enum JSONStringFormats {
     // scheme before the first ':'); IP-literal hosts are left out (a subset).
     static let uriChars = "A-Za-z0-9\\-._~!$&'()*+,;="
     static let pct = "%[0-9A-Fa-f]{2}"
-    static let segmentChar = "(?:[\(uriChars):@]|\(pct))"
-    static let segmentCharNoColon = "(?:[\(uriChars)@]|\(pct))"
-    static let pathChar = "(?:[\(uriChars):@/]|\(pct))"
-    static let queryChar = "(?:[\(uriChars):@/?]|\(pct))"
-    static let authority = "//(?:(?:[\(uriChars):]|\(pct))*@)?(?:[\(uriChars)]|\(pct))*(?::[0-9]*)?"
-    static let queryAndFragment = "(?:\\?\(queryChar)*)?(?:#\(queryChar)*)?"
-    static let uri = "[A-Za-z][A-Za-z0-9+.\\-]*:(?:\(authority)(?:/\(pathChar)*)?|/?(?:\(segmentChar)\(pathChar)*)?)\(queryAndFragment)"
-    static let relativeReference = "(?:\(authority)(?:/\(pathChar)*)?|/(?:\(segmentChar)\(pathChar)*)?|\(segmentCharNoColon)+(?:/\(pathChar)*)?|)\(queryAndFragment)"
+    static let uri = uriSyntax(chars: uriChars).absolute
+    static let relativeReference = uriSyntax(chars: uriChars).relative
+    // No `iri`/`iri-reference`: the validator splits URI references at grapheme clusters (a ':'
+    // or '#' followed by a combining mark is not a delimiter there), which no regex over code
+    // points follows; FormatLanguageSoundnessTests found it. Refused until the split is by scalars.
+    /// The `uri` (absolute) and relative-reference regexes over a class of unreserved and
+    /// sub-delimiter characters (`chars`, inside brackets).
+    static func uriSyntax(chars: String) -> (absolute: String, relative: String) {
+        let segmentChar = "(?:[\(chars):@]|\(pct))"
+        let segmentCharNoColon = "(?:[\(chars)@]|\(pct))"
+        let pathChar = "(?:[\(chars):@/]|\(pct))"
+        let queryChar = "(?:[\(chars):@/?]|\(pct))"
+        let authority = "//(?:(?:[\(chars):]|\(pct))*@)?(?:[\(chars)]|\(pct))*(?::[0-9]*)?"
+        let queryAndFragment = "(?:\\?\(queryChar)*)?(?:#\(queryChar)*)?"
+        let absolute = "[A-Za-z][A-Za-z0-9+.\\-]*:(?:\(authority)(?:/\(pathChar)*)?|/?(?:\(segmentChar)\(pathChar)*)?)\(queryAndFragment)"
+        let relative = "(?:\(authority)(?:/\(pathChar)*)?|/(?:\(segmentChar)\(pathChar)*)?|\(segmentCharNoColon)+(?:/\(pathChar)*)?|)\(queryAndFragment)"
+        return (absolute, relative)
+    }
+
+    /// RFC 3339 Appendix A `duration` as `DateTimeFormats.isDuration` decides: `P`, then weeks
+    /// alone, or a contiguous run of Y/M/D (each with digits) and/or `T` with a contiguous run of H/M/S.
+    static let duration: String = {
+        let n = "[0-9]+"
+        let date = "(?:\(n)Y(?:\(n)M(?:\(n)D)?)?|\(n)M(?:\(n)D)?|\(n)D)"
+        let time = "T(?:\(n)H(?:\(n)M(?:\(n)S)?)?|\(n)M(?:\(n)S)?|\(n)S)"
+        return "P(?:\(n)W|\(date)(?:\(time))?|\(time))"
+    }()
+
+    /// RFC 4291 §2.2 as `NetworkFormats.isIPv6` decides: eight 1–4 digit hex groups, or fewer
+    /// around one `::` (which stands for at least one group), the last two groups possibly an
+    /// IPv4 dotted quad. (Every such text is at most 45 bytes, the validator's cap.)
+    static let ipv6: String = {
+        let h = "[0-9A-Fa-f]{1,4}"
+        let ipv4 = "\(octet)(?:\\.\(octet)){3}"
+        // `groups` hex groups (or fewer around "::"), followed by `tail` ("" or ":" + IPv4).
+        func alternatives(groups: Int, tail: String) -> [String] {
+            var out = ["\(h)(?::\(h)){\(groups - 1)}\(tail)"]
+            for left in 0..<groups {
+                let l = left == 0 ? "" : "\(h)(?::\(h)){\(left - 1)}"
+                let rightMax = groups - 1 - left
+                if tail.isEmpty {
+                    out.append(rightMax == 0 ? "\(l)::" : "\(l)::(?:\(h)(?::\(h)){0,\(rightMax - 1)})?")
+                } else {
+                    // "::" directly before the IPv4 part, or right groups then ":" IPv4.
+                    out.append(rightMax == 0 ? "\(l)::\(ipv4)" : "\(l)::(?:\(h)(?::\(h)){0,\(rightMax - 1)}:)?\(ipv4)")
+                }
+            }
+            return out
+        }
+        return "(?:" + (alternatives(groups: 8, tail: "") + alternatives(groups: 6, tail: ":\(ipv4)")).joined(separator: "|") + ")"
+    }()
+
+    /// RFC 6570 §2 as `URIFormats.isURITemplate` decides: literal characters (no controls, space,
+    /// `"<>\\^`|{}`; `%` only before two hex digits) and expressions: an optional operator, then
+    /// comma-separated names (`[A-Za-z0-9_%]` runs joined by single dots) with `*` or `:1`–`:9999`.
+    static let uriTemplate: String = {
+        let literal = "(?:[^\\x00-\\x20\\x7F\"<>\\\\^`|{}%]|%[0-9A-Fa-f]{2})"
+        let name = "[A-Za-z0-9_%]+(?:\\.[A-Za-z0-9_%]+)*"
+        let spec = "\(name)(?:\\*|:[1-9][0-9]{0,3})?"
+        let expression = "\\{[+#./;?&=,!@|]?\(spec)(?:,\(spec))*\\}"
+        return "(?:\(literal)|\(expression))*"
+    }()
     // RFC 1123 labels without "--" in positions 3–4 (so no A-labels: a subset in every draft).
     // Spelled by length (no lookahead: it would stand inside a repetition): 1, 2, 3, 4, then 5–63
     // characters whose 3rd and 4th are not both '-'.

@@ -41,11 +41,15 @@ public enum JSONStringLanguage {
             parts.append(try embed(source, mode: .search, at: pointer + "/pattern", in: &ir))
         }
         if let f = schema["format"], case .string(let name) = f, FormatChecker.check(name, "") != nil {
-            guard let source = JSONStringFormats.pattern(for: name) else {
+            guard let pattern = JSONStringFormats.parsed[name] else {
                 throw SchemaCompileError(.cannotEnforceExactly, at: pointer + "/format",
                                          "format '\(name)' is not expressed as an exact regular language")
             }
-            parts.append(try embed(source, mode: .fullMatch, at: pointer + "/format", in: &ir))
+            do {
+                parts.append(try ir.add(pattern, mode: .fullMatch, encoding: JSONStringEncoding.encode))
+            } catch {
+                throw SchemaCompileError(error.kind == .budget ? .budget : .cannotEnforceExactly, at: pointer + "/format", error.description)
+            }
         }
         for key in ["enum", "const"] {
             guard let v = schema[key] else { continue }
