@@ -41,6 +41,20 @@ final class GenerationSchemaGrammarTests: XCTestCase {
         XCTAssertTrue(try accepts(roomy, #"{"a": 1, "b": ["x", "y"]}"#), "one space per place when asked for")
     }
 
+    func testGeneratedNumbersArePlainButCheckingKeepsEverySpelling() throws {
+        // The cross-check caught a sampled `72e086894173923` for a `type: integer`: valid, but read
+        // as infinity by Python's json (docs/generation.md). Generation spells numbers plainly.
+        let integer = try parser(#"{"type":"integer"}"#)
+        for ok in ["0", "-7", "1000"] { XCTAssertTrue(try accepts(integer, ok), ok) }
+        for bad in ["1e3", "72e086894173923", "1E+2", "0e-5", "1.0", "01"] { XCTAssertFalse(try accepts(integer, bad), bad) }
+        let number = try parser(#"{"type":"number","maximum":100}"#)
+        for ok in ["1.5", "-0.25", "100"] { XCTAssertTrue(try accepts(number, ok), ok) }
+        for bad in ["1.5e1", "1e2", "101"] { XCTAssertFalse(try accepts(number, bad), bad) }
+        let checking = try JSONSchemaGrammar(try JSONValue(parsing: #"{"type":"integer"}"#), options: SchemaGrammarOptions())
+        var p = try EarleyParser(checking.grammar)
+        XCTAssertTrue(try p.push(bytes: Array("1e3".utf8)) && p.isAccepting, "checking accepts every RFC 8259 integer spelling")
+    }
+
     func testArraysEnumsRefsAndAnyOf() throws {
         let schema = #"""
         {"$defs": {"color": {"enum": ["red", "green", 3]}},

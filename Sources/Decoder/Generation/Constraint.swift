@@ -33,7 +33,8 @@ public enum Constraint: Sendable {
 
     /// How generated JSON is spelled: compact (`{"name":"Ana","tags":["a","b"]}`, as
     /// `json.dumps(separators=(",", ":"), ensure_ascii=False)` writes it), keys and string
-    /// constants in their canonical spelling (no `\u006b` for `k`).
+    /// constants in their canonical spelling (no `\u006b` for `k`), numbers in plain notation
+    /// (no exponent: `SchemaGrammarOptions.plainNumbers`).
     ///
     /// Why compact: with room for whitespace (`SchemaGrammarOptions.generation` allows one
     /// character in each place) a small model at high temperature spends it on odd layouts such
@@ -45,7 +46,8 @@ public enum Constraint: Sendable {
     /// let g = try Constraint.jsonSchema(#"{"type": "object"}"#).compile()                 // compact
     /// let roomy = try Constraint.jsonSchema(#"{"type": "object"}"#).compile(schemaOptions: .generation)
     /// ```
-    public static let defaultSchemaOptions = SchemaGrammarOptions(whitespace: .compact, canonicalStringLiterals: true)
+    public static let defaultSchemaOptions = SchemaGrammarOptions(whitespace: .compact, canonicalStringLiterals: true,
+                                                                  plainNumbers: true)
 
     /// The compiled grammar (nil for `.none`); errors say where and why.
     ///

@@ -30,18 +30,26 @@ public struct SchemaGrammarOptions: Sendable {
     /// (no `\u006b` for `k`): for generation, where other spellings only let a model wander
     /// (every text is still valid). Checking instances keeps every spelling (false).
     public var canonicalStringLiterals: Bool
+    /// Spell numbers in plain notation only, `-?(0|[1-9][0-9]*)(\.[0-9]+)?` (integers without the
+    /// fraction), never with an exponent: for generation. `72e086894173923` is a valid integer,
+    /// but Python's `json` (and most consumers) read it as infinity, and a sampled model
+    /// otherwise finds such spellings. Checking instances keeps every RFC 8259 spelling (false).
+    public var plainNumbers: Bool
 
     public init(whitespace: WhitespacePolicy = .flexible, defaultDraft: Draft = .draft2020_12,
-                maxRules: Int = 20_000, maxSchemaNodes: Int = 200_000, canonicalStringLiterals: Bool = false) {
+                maxRules: Int = 20_000, maxSchemaNodes: Int = 200_000, canonicalStringLiterals: Bool = false,
+                plainNumbers: Bool = false) {
         self.whitespace = whitespace
         self.canonicalStringLiterals = canonicalStringLiterals
+        self.plainNumbers = plainNumbers
         self.defaultDraft = defaultDraft
         self.maxRules = maxRules
         self.maxSchemaNodes = maxSchemaNodes
     }
 
-    /// What generation uses: at most one whitespace character in each place, canonical spellings.
-    public static let generation = SchemaGrammarOptions(whitespace: .bounded(1), canonicalStringLiterals: true)
+    /// Room for one whitespace character in each place, canonical spellings, plain numbers.
+    public static let generation = SchemaGrammarOptions(whitespace: .bounded(1), canonicalStringLiterals: true,
+                                                        plainNumbers: true)
 }
 
 /// A JSON Schema compiled to a grammar whose sentences are exactly the JSON texts of valid

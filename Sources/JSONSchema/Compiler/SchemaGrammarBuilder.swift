@@ -640,17 +640,15 @@ struct SchemaGrammarBuilder {
             parts.append(try JSONNumberLanguage.language(for: raw, integer: integerOnly, at: pointer(node), in: &ir))
         }
         if parts.isEmpty { parts.append(try JSONNumberLanguage.language(for: .object(JSONObject()), integer: integerOnly, in: &ir)) }
-        if integerOnly {
-            // Draft 4 (as Python's json) counts 1.0 and 1e3 as non-integers.
-            let draft4 = c.atoms.contains { a in schema.nodes[a.node].keywords.contains { kw in
-                if case .type(let t, true) = kw.check, t.contains(.integer), !t.contains(.number) { return true }
-                return false
-            } }
-            if draft4 {
-                let d = DecimalComparison.digits(&ir)
-                parts.append(ir.concat([ir.or([RegexIR.empty, ir.literal("-")]),
-                                        ir.or([ir.literal("0"), ir.concat(DecimalComparison.digit(&ir, 49...57), ir.repeat(d, min: 0, max: nil))])]))
-            }
+        // Draft 4 (as Python's json) counts 1.0 and 1e3 as non-integers; `plainNumbers` narrows
+        // every number to plain notation (and integers to their digits) for generation.
+        let draft4Integer = integerOnly && c.atoms.contains { a in schema.nodes[a.node].keywords.contains { kw in
+            if case .type(let t, true) = kw.check, t.contains(.integer), !t.contains(.number) { return true }
+            return false
+        } }
+        if draft4Integer || options.plainNumbers {
+            let sign = ir.or([RegexIR.empty, ir.literal("-")])
+            parts.append(ir.concat(sign, integerOnly ? DecimalComparison.anyInteger(&ir) : DecimalComparison.anyMagnitude(&ir)))
         }
         return parts.count == 1 ? parts[0] : ir.and(parts)
     }
