@@ -102,10 +102,11 @@ def main():
     ap.add_argument("--gen", default=os.path.join(ROOT, ".build/release/gen"))
     ap.add_argument("--no-fill", dest="fill", action="store_false",
                     help="measure memory without filling the KV cache to --context")
-    ap.add_argument("--omp-wait", choices=["passive", "active"], default="passive",
-                    help="OMP_WAIT_POLICY for llama.cpp's threads: with 'active' (its default) an idle thread "
-                         "spins, and on a shared machine whose other core is busy its 2-thread decode "
-                         "collapses (seen here: ~9x slower); 'passive' is the fair setting here")
+    ap.add_argument("--omp-wait", choices=["passive", "active"], default="active",
+                    help="OMP_WAIT_POLICY for llama.cpp's threads. 'active' (its default, and its best on a "
+                         "quiet machine: 2-thread decode 82 tok/s here against 26 with 'passive') spins; "
+                         "when the other core is busy a spinning 2-thread decode collapses (~9x slower), so "
+                         "on a loaded machine 'passive' is the fairer of two bad settings: say which was used")
     ap.add_argument("--peer-worker", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--prompt-file", help=argparse.SUPPRESS)
     args = ap.parse_args()
