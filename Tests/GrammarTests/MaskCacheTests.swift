@@ -102,15 +102,7 @@ final class MaskCacheTests: XCTestCase {
     /// states recur through different paths, so masks come from the signature cache; each must
     /// equal the trie walk.
     func testSignatureCacheOnRandomWalks() throws {
-        let letters = ["a", "b", "c", "x"]
-        var toks: [[UInt8]] = []
-        for l in 1...3 {
-            var words = [""]
-            for _ in 0..<l { words = words.flatMap { w in letters.map { w + $0 } } }
-            toks += words.map { Array($0.utf8) }
-        }
-        let kinds = [Vocabulary.TokenKind](repeating: .normal, count: toks.count) + [.control]
-        let vocab = Vocabulary(tokens: toks + [[]], kinds: kinds, eosTokenID: toks.count)
+        let vocab = MaskTests.smallVocabulary()
         let trie = TokenTrie(vocab)
         var rng = SplitMix64(seed: 99)
         var hits = 0, compared = 0
@@ -127,7 +119,7 @@ final class MaskCacheTests: XCTestCase {
                     XCTAssertEqual(a, b, "\(src): cached mask ≠ trie walk after \(m.tokenCount) tokens")
                     compared += 1
                     var allowed: [Int] = []
-                    for id in 0..<toks.count where a[id >> 5] >> UInt32(id & 31) & 1 == 1 { allowed.append(id) }
+                    for id in 0..<vocab.count - 1 where a[id >> 5] >> UInt32(id & 31) & 1 == 1 { allowed.append(id) }
                     guard let t = allowed.randomElement(using: &rng) else { break }
                     XCTAssertTrue(try m.accept(t))
                 }

@@ -149,9 +149,8 @@ final class MaskTests: XCTestCase {
         XCTAssertGreaterThan(compared, 20)
     }
 
-    /// Random small grammars over {a, b, c} against a vocabulary of every string of length 1 to 3
-    /// over {a, b, c, x} plus an end token.
-    func testRandomSmallGrammars() throws {
+    /// Every string of length 1 to 3 over {a, b, c, x}, plus an end token (control, no bytes).
+    static func smallVocabulary() -> Vocabulary {
         let letters = ["a", "b", "c", "x"]
         var toks: [[UInt8]] = []
         for l in 1...3 {
@@ -160,7 +159,12 @@ final class MaskTests: XCTestCase {
             toks += words.map { Array($0.utf8) }
         }
         let kinds = [Vocabulary.TokenKind](repeating: .normal, count: toks.count) + [.control]
-        let vocab = Vocabulary(tokens: toks + [[]], kinds: kinds, eosTokenID: toks.count)
+        return Vocabulary(tokens: toks + [[]], kinds: kinds, eosTokenID: toks.count)
+    }
+
+    /// Random small grammars over {a, b, c} against `smallVocabulary()`.
+    func testRandomSmallGrammars() throws {
+        let vocab = Self.smallVocabulary()
         let trie = TokenTrie(vocab)
         var rng = SplitMix64(seed: 42)
         var grammars = 0
