@@ -108,24 +108,14 @@ public struct Matcher {
         let w = maskWords
         if let e = maskIndex[sig] {
             maskCacheHits += 1
-            maskStore.withUnsafeBufferPointer { store in
-                words.withUnsafeMutableBufferPointer { out in
-                    let from = Int(e) * w
-                    for i in 0..<w { out[i] = store[from + i] }
-                    for i in w..<out.count { out[i] = 0 }
-                }
-            }
+            let from = Int(e) * w
+            maskStore.withUnsafeBufferPointer { Self.copyMask(UnsafeBufferPointer(rebasing: $0[from..<from + w]), into: &words) }
             allowEndOfGenerationIfAccepting(in: &words)
             return
         }
         if masksShareable, let shared = grammar.maskPlans.mask(sig, trie: trie.fingerprint) {
             maskCacheHits += 1
-            shared.withUnsafeBufferPointer { src in
-                words.withUnsafeMutableBufferPointer { out in
-                    for i in 0..<w { out[i] = src[i] }
-                    for i in w..<out.count { out[i] = 0 }
-                }
-            }
+            shared.withUnsafeBufferPointer { Self.copyMask($0, into: &words) }
         } else {
             maskCacheMisses += 1
             try fillMaskByPlans(into: &words)
@@ -154,12 +144,7 @@ public struct Matcher {
                 plansOverBudget = false
             }
             let p = try plan(root: 0)
-            plans[p].accepted.withUnsafeBufferPointer { acc in
-                words.withUnsafeMutableBufferPointer { w in
-                    _ = w.initialize(fromContentsOf: acc)   // overwrites: UInt32 is trivial
-                    for i in acc.count..<w.count { w[i] = 0 }
-                }
-            }
+            plans[p].accepted.withUnsafeBufferPointer { Self.copyMask($0, into: &words) }
             try walkPlan(p, into: &words, base: start)
         } catch {
             parser.pop(parser.byteCount - start)
@@ -180,6 +165,16 @@ public struct Matcher {
         }
         parser.pop(parser.byteCount - start)
         allowEndOfGenerationIfAccepting(in: &words)
+    }
+
+    /// Copies a mask (cached, shared or a plan's accepted set) to the front of `words` and clears
+    /// the words past it (the caller's bitset may be wider than the vocabulary).
+    @inline(__always)
+    static func copyMask(_ src: UnsafeBufferPointer<UInt32>, into words: inout [UInt32]) {
+        words.withUnsafeMutableBufferPointer { out in
+            _ = UnsafeMutableBufferPointer(rebasing: out[..<src.count]).initialize(fromContentsOf: src)
+            for i in src.count..<out.count { out[i] = 0 }
+        }
     }
 
     /// End-of-generation tokens are allowed exactly where the text so far is a sentence.
