@@ -48,99 +48,102 @@ struct MaskScratch {
     var key: [UInt64] = []
     var pairs: [UInt64] = []
     var ends: [Int] = []
-    var levels: [Int32] = []
 }
 
 extension MaskPlan {
-    /// Classifies every token of `trie` for the lexer state `pairs` (sorted, distinct
-    /// `lexeme << 32 | state`), stepping the lexeme automata of `parser` (which it extends lazily,
-    /// as parsing would); `key` names the plan (the pairs up to bounded equivalence, and the root).
     static let rootMarker: UInt64 = 1 << 63
 
-    static func build(key: [UInt64], pairs: [UInt64], root: Int, trie: TokenTrie, maxDepth: Int, parser: inout EarleyParser,
-                      scratch: inout MaskScratch) throws(GrammarError) -> MaskPlan {
-        let k = pairs.count
-        var plan = MaskPlan(key: key, root: Int32(root),
-                            accepted: root == 0 ? [UInt32](repeating: 0, count: (trie.vocabularySize + 31) / 32) : [],
-                            acceptedIDs: [], nodes: [], depths: [], skips: [], whole: [])
-        // Per depth d, the pairs still alive after the node's bytes: `count[d]` of them at
-        // `lex/st[d * k ..< d * k + count[d]]`. Only live pairs are stepped (at a statement start
-        // of c.gbnf ~20 lexemes are in progress, after one byte mostly one), and raw buffers keep
-        // array uniqueness checks out of the loop (they were an eighth of a build in callgrind).
+    /// Classifies every token below trie node `root` for the lexer state `start` of `lexer` (the
+    /// pairs in progress, stepped together); `key` names the plan (the pairs up to bounded
+    /// equivalence, and the root).
+    ///
+    /// One depth-first pass over the live part of the subtree, one `lexer` lookup per node. An
+    /// alive node's tokens are accepted; a node where every lexeme died after one completed on its
+    /// path is an uncertain root (`whole`), emitted with the alive ancestors not emitted yet (so
+    /// ancestors with nothing uncertain below are never written, then taken back).
+    static func build(key: [UInt64], start: Int32, root: Int, trie: TokenTrie, maxDepth: Int, lexer: inout LexerSetDFA,
+                      parser: inout EarleyParser) throws(GrammarError) -> MaskPlan {
+        var plan = MaskPlan(key: key, root: Int32(root), accepted: [], acceptedIDs: [], nodes: [], depths: [], skips: [], whole: [])
+        let words = root == 0 ? (trie.vocabularySize + 31) / 32 : 0
+        let acc = UnsafeMutablePointer<UInt32>.allocate(capacity: Swift.max(1, words))
+        acc.initialize(repeating: 0, count: Swift.max(1, words))
+        defer { acc.deallocate() }
         let levels = maxDepth + 2
-        let lex = UnsafeMutablePointer<Int32>.allocate(capacity: Swift.max(1, k * levels))
-        let st = UnsafeMutablePointer<Int32>.allocate(capacity: Swift.max(1, k * levels))
-        let count = UnsafeMutablePointer<Int>.allocate(capacity: levels)
-        let hit = UnsafeMutablePointer<Bool>.allocate(capacity: levels)
-        defer { lex.deallocate(); st.deallocate(); count.deallocate(); hit.deallocate() }
-        hit.initialize(repeating: false, count: levels)
-        count.initialize(repeating: 0, count: levels)
-        for j in 0..<k where Int32(truncatingIfNeeded: pairs[j] & 0xFFFF_FFFF) != ByteDFA.deadState {
-            lex[count[0]] = Int32(truncatingIfNeeded: pairs[j] >> 32)
-            st[count[0]] = Int32(truncatingIfNeeded: pairs[j] & 0xFFFF_FFFF)
-            count[0] += 1
-        }
-        scratch.ends.removeAll(keepingCapacity: true)
-        scratch.levels.removeAll(keepingCapacity: true)
+        // Per open ancestor (stack level i, depth i + 1): its subtree's end, node and lexer state,
+        // and whether a lexeme completed on the path to it; `emitted` levels are in `plan.nodes`
+        // (a prefix of the stack: an emitted entry's ancestors were emitted before it).
+        let ends = UnsafeMutablePointer<Int>.allocate(capacity: levels)
+        let nodeAt = UnsafeMutablePointer<Int32>.allocate(capacity: levels)
+        let entryAt = UnsafeMutablePointer<Int32>.allocate(capacity: levels)
+        let stateAt = UnsafeMutablePointer<Int32>.allocate(capacity: levels + 1)
+        let hitAt = UnsafeMutablePointer<Bool>.allocate(capacity: levels + 1)
+        defer { ends.deallocate(); nodeAt.deallocate(); entryAt.deallocate(); stateAt.deallocate(); hitAt.deallocate() }
+        var top = 0        // open ancestors
+        var emitted = 0    // of which in plan.nodes
+        stateAt[0] = start
+        hitAt[0] = false
         let n = root + Int(trie.subtreeSize[root])
         var node = root + 1
-
-        func close(_ plan: inout MaskPlan, _ scratch: inout MaskScratch) {
-            scratch.ends.removeLast()
-            let idx = Int(scratch.levels.removeLast())
-            if plan.nodes.count == idx + 1 {
-                // Nothing uncertain below: the parser need not visit this node.
-                plan.nodes.removeLast(); plan.depths.removeLast(); plan.skips.removeLast(); plan.whole.removeLast()
-            } else {
-                plan.skips[idx] = Int32(plan.nodes.count)
-            }
-        }
-
+        let bytes = trie.bytes, subtreeSize = trie.subtreeSize, tokenStart = trie.tokenStart, tokens = trie.tokens
+        let classCount = lexer.classCount
         while node < n {
-            while let e = scratch.ends.last, node >= e { close(&plan, &scratch) }
-            let d = scratch.ends.count + 1
-            let byte = trie.bytes[node]
-            var alive = 0
-            var completes = false
-            let from = (d - 1) * k, to = d * k
-            for j in 0..<count[d - 1] {
-                let l = lex[from + j]
-                let t = try parser.stepLexeme(l, st[from + j], byte)
-                if t != ByteDFA.deadState {
-                    lex[to + alive] = l
-                    st[to + alive] = t
-                    alive += 1
-                    if !completes && parser.lexemeAccepts(l, t) { completes = true }
+            while top > 0 && node >= ends[top - 1] {
+                top -= 1
+                if top < emitted {
+                    plan.skips[Int(entryAt[top])] = Int32(plan.nodes.count)
+                    emitted = top
                 }
             }
-            count[d] = alive
-            let completedBefore = hit[d - 1]
-            let size = Int(trie.subtreeSize[node])
-            if alive == 0 {
-                if completedBefore {
+            let parent = stateAt[top]
+            let byte = bytes[node]
+            var t = lexer.table[Int(parent) * classCount + Int(lexer.classOf[Int(byte)])]
+            if t < 0 { t = try lexer.computeTransition(parent, Int(lexer.classOf[Int(byte)]), parser: &parser) }
+            let size = Int(subtreeSize[node])
+            if t == 0 {
+                if hitAt[top] {
+                    // Uncertain: the parser decides this subtree. Its ancestors go first.
+                    while emitted < top {
+                        entryAt[emitted] = Int32(plan.nodes.count)
+                        plan.nodes.append(nodeAt[emitted]); plan.depths.append(Int32(emitted + 1))
+                        plan.skips.append(0); plan.whole.append(false)
+                        emitted += 1
+                    }
                     let idx = plan.nodes.count
-                    plan.nodes.append(Int32(node)); plan.depths.append(Int32(d))
+                    plan.nodes.append(Int32(node)); plan.depths.append(Int32(top + 1))
                     plan.skips.append(Int32(idx + 1)); plan.whole.append(true)
                 }
                 node += size
                 continue
             }
-            for t in Int(trie.tokenStart[node])..<Int(trie.tokenStart[node + 1]) {
-                let id = trie.tokens[t]
+            let from = Int(tokenStart[node]), to = Int(tokenStart[node + 1])
+            if from < to {
                 if root == 0 {
-                    plan.accepted[Int(id) >> 5] |= 1 << UInt32(id & 31)
+                    for k in from..<to {
+                        let id = Int(tokens[k])
+                        acc[id >> 5] |= 1 << UInt32(id & 31)
+                    }
                 } else {
-                    plan.acceptedIDs.append(id)
+                    for k in from..<to { plan.acceptedIDs.append(tokens[k]) }
                 }
             }
-            hit[d] = completedBefore || completes
-            scratch.ends.append(node + size)
-            scratch.levels.append(Int32(plan.nodes.count))
-            plan.nodes.append(Int32(node)); plan.depths.append(Int32(d))
-            plan.skips.append(0); plan.whole.append(false)
+            if size > 1 {
+                // A leaf has nothing below it that could be uncertain: it is never opened.
+                ends[top] = node + size
+                nodeAt[top] = Int32(node)
+                stateAt[top + 1] = t
+                hitAt[top + 1] = hitAt[top] || lexer.completes[Int(t)]
+                top += 1
+            }
             node += 1
         }
-        while !scratch.ends.isEmpty { close(&plan, &scratch) }
+        while top > 0 {
+            top -= 1
+            if top < emitted {
+                plan.skips[Int(entryAt[top])] = Int32(plan.nodes.count)
+                emitted = top
+            }
+        }
+        if root == 0 { plan.accepted = Array(UnsafeBufferPointer(start: acc, count: words)) }
         return plan
     }
 }

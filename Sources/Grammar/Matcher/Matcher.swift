@@ -28,6 +28,11 @@ public struct Matcher {
     /// Plans are dropped (and rebuilt on demand) when they would exceed this many bytes.
     public var planBudgetBytes = 64 << 20
     var scratch = MaskScratch()
+    /// The lexemes in progress stepped together, for plan builds (one lookup per trie node).
+    /// Created on the first plan build (its byte classes cost a pass over every lexeme).
+    var lexerSets: LexerSetDFA?
+    /// `lexerSets` starts over (before a plan build) past this many bytes.
+    public var lexerSetBudgetBytes = 32 << 20
     /// Plans this matcher built (not found in its own index nor in the grammar's shared plans).
     public var planBuilds = 0
     /// Whole masks by parser-state signature (`ParserSignature`): equal signatures, equal masks,
@@ -87,9 +92,10 @@ public struct Matcher {
             + plans.capacity * MemoryLayout<MaskPlan>.stride
             + planIndex.capacity * (MemoryLayout<[UInt64]>.stride + 8)
             + scratch.key.capacity * 8 + scratch.pairs.capacity * 8
-            + scratch.ends.capacity * 8 + scratch.levels.capacity * 4
+            + scratch.ends.capacity * 8
             + maskStore.capacity * 4 + maskIndex.capacity * (MemoryLayout<ParserSignature>.stride + 4)
             + signatureScratch.stamp.capacity * 20 + signatureScratch.rows.capacity * 4
+            + (lexerSets?.memoryFootprint ?? 0)
     }
 
     /// An independent copy (shares the compiled artifacts).
@@ -212,8 +218,16 @@ public struct Matcher {
         if canonical, let shared = grammar.maskPlans.plan(scratch.key, trie: trie.fingerprint) {
             return remember(shared, owned: false)
         }
-        var built = try MaskPlan.build(key: scratch.key, pairs: scratch.pairs, root: root, trie: trie, maxDepth: maxTokenLength,
-                                       parser: &parser, scratch: &scratch)
+        var sets = lexerSets.take() ?? LexerSetDFA(grammar)
+        if sets.memoryFootprint > lexerSetBudgetBytes { sets = LexerSetDFA(grammar) }
+        let start = sets.state(for: scratch.pairs, parser: parser)
+        let result: Result<MaskPlan, GrammarError>
+        do {
+            result = .success(try MaskPlan.build(key: scratch.key, start: start, root: root, trie: trie, maxDepth: maxTokenLength,
+                                                 lexer: &sets, parser: &parser))
+        } catch { result = .failure(error) }
+        lexerSets = sets
+        var built = try result.get()
         planBuilds += 1
         var owned = true
         if canonical {
@@ -250,27 +264,37 @@ public struct Matcher {
     /// ids, then visits its uncertain paths with the parser (an uncertain subtree through the plan
     /// of the lexer state reached at its root).
     mutating func walkPlan(_ p: Int, into words: inout [UInt32], base: Int) throws(GrammarError) {
-        if plans[p].root != 0 {
-            for j in 0..<plans[p].acceptedIDs.count {
-                let id = Int(plans[p].acceptedIDs[j])
+        // The plan's arrays held locally (one retain each): reading them through `plans[p]` in the
+        // loop, which also builds plans (appending to `plans`), retained and checked them per entry.
+        let current = plans[p]
+        if current.root != 0 {
+            for id32 in current.acceptedIDs {
+                let id = Int(id32)
                 words[id >> 5] |= 1 << UInt32(id & 31)
             }
         }
-        let count = plans[p].nodes.count
+        let nodes = current.nodes, depths = current.depths, whole = current.whole, skips = current.skips
+        let count = nodes.count
         var i = 0
         while i < count {
-            let node = Int(plans[p].nodes[i])
-            let depth = Int(plans[p].depths[i])
+            let node = Int(nodes[i])
+            let depth = Int(depths[i])
             parser.pop(parser.byteCount - (base + depth - 1))
+            let size = Int(trie.subtreeSize[node])
+            if whole[i] && size == 1 {
+                // A leaf: only whether its byte is viable matters, not the row it would make.
+                if try parser.canPush(trie.bytes[node]) { setTokens(of: node, in: &words) }
+                i += 1
+                continue
+            }
             if try parser.push(trie.bytes[node]) {
                 setTokens(of: node, in: &words)
-                let size = Int(trie.subtreeSize[node])
-                if plans[p].whole[i] && size > 1 {
+                if whole[i] && size > 1 {
                     if size <= directWalkMaxNodes {
                         // A small subtree: pushing its bytes costs less than looking up (and, the
                         // first time, building) a plan for the lexer state at its root, one per
                         // root; c.gbnf has thousands of such roots (identifier, then `(`, ` `…).
-                        try walkSubtree(node + 1, to: node + size, into: &words)
+                        try walkSubtree(node + 1, to: node + size, into: &words, viabilityAtLeaves: true)
                     } else {
                         let sub = try plan(root: node)
                         try walkPlan(sub, into: &words, base: base + depth)
@@ -278,7 +302,7 @@ public struct Matcher {
                 }
                 i += 1
             } else {
-                i = Int(plans[p].skips[i])
+                i = Int(skips[i])
             }
         }
     }
@@ -293,11 +317,19 @@ public struct Matcher {
 
     /// Walks trie nodes `node ..< end` (one or more whole sibling subtrees) pushing bytes into the
     /// parser; a refused byte skips its subtree. Leaves the parser where it started.
-    mutating func walkSubtree(_ first: Int, to end: Int, into words: inout [UInt32]) throws(GrammarError) {
+    /// `viabilityAtLeaves`: a leaf's byte is only tested (`EarleyParser.canPush`), not pushed (the
+    /// plain walk, the reference in tests, pushes every byte).
+    mutating func walkSubtree(_ first: Int, to end: Int, into words: inout [UInt32],
+                              viabilityAtLeaves: Bool = false) throws(GrammarError) {
         scratch.ends.removeAll(keepingCapacity: true)
         var node = first
         while node < end {
             while let e = scratch.ends.last, node >= e { parser.pop(1); scratch.ends.removeLast() }
+            if viabilityAtLeaves && trie.subtreeSize[node] == 1 {
+                if try parser.canPush(trie.bytes[node]) { setTokens(of: node, in: &words) }
+                node += 1
+                continue
+            }
             if try parser.push(trie.bytes[node]) {
                 setTokens(of: node, in: &words)
                 scratch.ends.append(node + Int(trie.subtreeSize[node]))
