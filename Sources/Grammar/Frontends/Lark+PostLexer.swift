@@ -29,10 +29,22 @@ extension Lark {
             let root = rx.bytes(ByteSet([byte]))
             external[TerminalID(Int32(i))] = ExternalTerminal(rx, root)
         }
-        guard ir.terminals.contains(where: { $0.name == options.newline }) else {
+        guard let nl = ir.terminals.firstIndex(where: { $0.name == options.newline }) else {
             throw GrammarError("indentation post-lexer: the grammar has no terminal \(options.newline)")
         }
-        let g = try GrammarCompiler.compile(ir, external: external)
-        return try IndentationPostLexer.attach(to: g, options: options)
+        // Without %ignore the compiler may fuse a sequence of terminals into one lexeme, which
+        // would hide newline and bracket tokens from the post-lexer.
+        guard !ir.ignored.isEmpty else {
+            throw GrammarError("indentation post-lexer: the grammar needs an %ignore (as python.lark's whitespace): without one, terminal sequences are fused into single lexemes and newline or bracket tokens would not be seen")
+        }
+        var usesNewline = false
+        for r in ir.reachableRules {
+            ir[r].body.forEachTerminalReference { if Int($0.index) == nl { usesNewline = true } }
+        }
+        let g = try IndentationPostLexer.attach(to: try GrammarCompiler.compile(ir, external: external), options: options)
+        if usesNewline && g.postLexer == nil {
+            throw GrammarError("indentation post-lexer: \(options.newline) is not a lexeme of its own")
+        }
+        return g
     }
 }
