@@ -71,6 +71,8 @@ public struct EarleyParser {
     var indentation: IndentationState?
     /// The bits of an item's high word that hold its dot (the rest: the post-lexer's attribute).
     let dotMask: UInt64
+    /// `indentation != nil`, as a plain flag for the hot loops.
+    let hasPostLexer: Bool
     /// `startedStamp[l] == rowStamp`: lexeme `l` was started in the row being finished.
     var startedStamp: [UInt32]
     var rowStamp: UInt32 = 0
@@ -91,6 +93,7 @@ public struct EarleyParser {
         self.startedStamp = [UInt32](repeating: 0, count: grammar.lexemes.count)
         self.indentation = grammar.postLexer.map { IndentationState($0) }
         self.dotMask = grammar.postLexer == nil ? 0xFFFF_FFFF : IndentationState.dotMask
+        self.hasPostLexer = grammar.postLexer != nil
         items.reserveCapacity(256)
         actives.reserveCapacity(64)
         itemStart.reserveCapacity(256)
@@ -157,7 +160,7 @@ public struct EarleyParser {
             if dfas[l].isAccepting(s) { completions.append((a.lexeme, a.origin, s)) }
         }
         itemSeen.clear()
-        if indentation != nil {
+        if hasPostLexer {
             indentation!.pushRow(byte)
             do { try completeWithIndentation(row: newRow) } catch {
                 indentation!.popRows(1)
@@ -166,7 +169,7 @@ public struct EarleyParser {
                 throw error
             }
         }
-        for (l, o, _) in completions where indentation == nil {
+        for (l, o, _) in completions where !hasPostLexer {
             let from = itemStart[Int(o)], to = itemStart[Int(o) + 1]
             if lexemeIsIgnored[Int(l)] {
                 for j in from..<to { addItem(items[j]) }
@@ -237,20 +240,21 @@ public struct EarleyParser {
             let dot = Int((it >> 32) & dotMask)
             let origin = Int(it & 0xFFFF_FFFF)
             let sym = symbols[dot]
-            if sym == CompiledGrammar.end && indentation != nil {
-                if origin != row { try completeWithIndentation(it, dot: dot, origin: origin) }
-            } else if sym < -1 && indentation != nil {
-                try expectWithIndentation(it, lexeme: -2 - sym, row: row)
-            } else if sym == CompiledGrammar.end {
-                if origin == row {
-                    if dot == 1 { isAccept = true }
-                    continue   // empty span: handled at prediction (Aycock–Horspool)
-                }
-                if dot == 1 && origin == 0 { isAccept = true }
-                let lhs = lhsAt[dot]
-                for j in itemStart[origin]..<itemStart[origin + 1] {
-                    let w = items[j]
-                    if symbols[Int(w >> 32)] == lhs { addItem(w + (1 << 32)) }
+            if sym == CompiledGrammar.end {
+                if hasPostLexer {
+                    // Acceptance is decided after the row (`acceptsAtEnd`: open blocks close there).
+                    if origin != row { try completeWithIndentation(it, dot: dot, origin: origin) }
+                } else {
+                    if origin == row {
+                        if dot == 1 { isAccept = true }
+                        continue   // empty span: handled at prediction (Aycock–Horspool)
+                    }
+                    if dot == 1 && origin == 0 { isAccept = true }
+                    let lhs = lhsAt[dot]
+                    for j in itemStart[origin]..<itemStart[origin + 1] {
+                        let w = items[j]
+                        if symbols[Int(w >> 32)] == lhs { addItem(w + (1 << 32)) }
+                    }
                 }
             } else if sym >= 0 {
                 let n = Int(sym)
@@ -260,6 +264,8 @@ public struct EarleyParser {
                     addItem(attribute | UInt64(UInt32(productionStarts[p])) << 32 | UInt64(row))
                 }
                 if nullable[n] { addItem(it + (1 << 32)) }
+            } else if hasPostLexer {
+                try expectWithIndentation(it, lexeme: -2 - sym, row: row)
             } else {
                 let l = -2 - sym
                 if startedStamp[Int(l)] != rowStamp {
@@ -273,7 +279,7 @@ public struct EarleyParser {
             }
         }
         // Ignored terminals may start wherever items stand (also after the last lexeme).
-        if indentation != nil {
+        if hasPostLexer {
             try startIgnoredWithIndentation(row: row, itemsFrom: itemsFrom)
             isAccept = try acceptsAtEnd(row: row, itemsFrom: itemsFrom)
         } else if items.count > itemsFrom {
