@@ -10,7 +10,10 @@ matcher per text, for both). Prints p50/p90/p99/p99.9 side by side with the rati
 
 Usage (from the repository root, release build; needs only `llguidance` and `numpy`, from pip):
     swift build --product gen -c release
-    python3 scripts/bench-masks.py            # [--workloads json,c,lark] [--max-texts N] [--fresh]
+    python3 scripts/bench-masks.py            # [--workloads json,c,lark,python] [--max-texts N] [--fresh]
+
+The python workload (python.lark under lark's PythonIndenter, `python_workload` below) is ours
+alone: llguidance has no indentation post-lexer. It needs `lark` (pip) to pick its texts.
 
 llguidance's tokenizer is built from the vocabulary `gen` writes into the records file (the same
 token bytes our matcher uses; control tokens as special tokens), through llguidance's
@@ -91,7 +94,42 @@ class LLG:
         return bool(int(self.mask[0, t // 32]) & (1 << (t % 32)))
 
 
+def python_workload(folder, count=8):
+    """gen arguments for the python workload: python.lark with exact ASCII terminals (as
+    scripts/lark-judge.py's python_grammar()) and `count` files of Python's standard library
+    (1-8 KB, ASCII, sorted by name) that lark accepts with PythonIndenter, copied into `folder`."""
+    import importlib.util, sysconfig
+    import lark
+    from lark.indenter import PythonIndenter
+    spec = importlib.util.spec_from_file_location("lark_judge", os.path.join(ROOT, "scripts", "lark-judge.py"))
+    judge = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(judge)
+    grammar = judge.python_grammar()
+    open(os.path.join(folder, "python.lark"), "w").write(grammar)
+    parser = lark.Lark(grammar, parser="lalr", postlex=PythonIndenter(), start="file_input")
+    texts = os.path.join(folder, "texts")
+    os.makedirs(texts)
+    lib = sysconfig.get_paths()["stdlib"]
+    picked = 0
+    for f in sorted(os.listdir(lib)):
+        path = os.path.join(lib, f)
+        if picked == count or not f.endswith(".py") or not 1000 <= os.path.getsize(path) <= 8000:
+            continue
+        text = open(path, "rb").read()
+        if not text.isascii():
+            continue
+        try:
+            parser.parse(text.decode())
+        except Exception:
+            continue
+        open(os.path.join(texts, f), "wb").write(text)
+        picked += 1
+    return ["--python-grammar", os.path.join(folder, "python.lark"), "--python-texts", texts]
+
+
 def run_llguidance(rec, engines, vocabs, fresh):
+    if rec["format"] == "lark-python":
+        return {"error": "no indentation post-lexer (python.lark needs lark's PythonIndenter)"}
     vocab = rec["vocab"]
     if vocab not in engines:
         engines[vocab] = LLG(vocabs[vocab])
@@ -149,6 +187,8 @@ def main():
         cmd += ["--vocab", v]
     if args.fresh:
         cmd.append("--fresh")
+    if "python" in args.workloads.split(","):
+        cmd += python_workload(tempfile.mkdtemp())
     print("$ " + " ".join(cmd), flush=True)
     subprocess.run(cmd, check=True, cwd=ROOT)
     lines = [json.loads(l) for l in open(records)]

@@ -10,7 +10,14 @@ Cases:
   3. random generated grammars (strings, character ranges, regexes, terminals built from terminals,
      ?rule inlining, [optional], repetition, %ignore) on every string up to a length over their
      alphabet.
-python.lark is reported, not judged: it needs lark's indenter post-lexer (_INDENT/_DEDENT).
+  4. (--python N) python.lark under the indentation post-lexer (ours: `--postlex python`; lark:
+     `postlex=PythonIndenter()`, parser="lalr", start file_input), on top-level definitions of N
+     files of Python's standard library and mutations of them (lines deleted, duplicated,
+     re-indented, joined, brackets and tabs inserted). python.lark's NAME, STRING and LONG_STRING
+     regexes use Python-`re` features our translation refuses (`\w`/`\W`, flag `i`,
+     look-behind, a trailing look-ahead in DEC_NUMBER), so both sides get `python_grammar()`:
+     python.lark with those four terminals spelt as exact ASCII regexes that match what lark's
+     lexer takes (first match of the lazy original: a string ends at its first unescaped quote).
 
 Usage (from the repository root, release build):
     .venv-peers/bin/pip install lark
@@ -31,6 +38,14 @@ def lark_verdicts(grammar_text, texts, import_paths):
         parser = lark.Lark(grammar_text, parser="earley", lexer="dynamic_complete", import_paths=import_paths)
     except Exception as e:
         return None, str(e).splitlines()[0]
+    # lark's own internal errors ("Earley should not generate multiple start symbol items"):
+    # no verdict, the text is left out.
+    return parse_verdicts(parser, texts, RuntimeError), None
+
+
+def parse_verdicts(parser, texts, internal_errors):
+    """True/False per text; None where lark raised one of `internal_errors` (left out)."""
+    import lark
     out = []
     for t in texts:
         try:
@@ -38,14 +53,12 @@ def lark_verdicts(grammar_text, texts, import_paths):
             out.append(True)
         except lark.exceptions.LarkError:
             out.append(False)
-        except RuntimeError:
-            # lark's own internal errors ("Earley should not generate multiple start symbol items"):
-            # no verdict, the text is left out.
+        except internal_errors:
             out.append(None)
-    return out, None
+    return out
 
 
-def our_verdicts(gen, grammar_path, texts):
+def our_verdicts(gen, grammar_path, texts, extra=()):
     """One `gen check` process; each text a --file (texts may hold newlines)."""
     with tempfile.TemporaryDirectory() as d:
         files = []
@@ -56,7 +69,7 @@ def our_verdicts(gen, grammar_path, texts):
             files.append(p)
         out = []
         for chunk in range(0, len(files), 500):
-            args = [gen, "check", "--lark", grammar_path]
+            args = [gen, "check", "--lark", grammar_path, *extra]
             for p in files[chunk:chunk + 500]:
                 args += ["--file", p]
             r = subprocess.run(args, capture_output=True, text=True)
@@ -144,6 +157,83 @@ def judge(name, grammar_text, grammar_path, texts, gen, import_paths, report):
     report["diffs"] += len(diff)
 
 
+def python_grammar():
+    """python.lark with NAME, STRING, LONG_STRING and DEC_NUMBER in exact, translatable spellings."""
+    src = open(os.path.join(LARK_DIR, "python.lark"), encoding="utf-8").read()
+    body = r'''([^"\\]|\\[^\n]|\\\n|""?([^"\\]|\\[^\n]|\\\n))*'''
+    prefix = "([ubfUBF]?[rR]?|[rR][ubfUBF])"
+    swaps = {
+        r"NAME: /[^\W\d]\w*/": "NAME: /[A-Za-z_][A-Za-z0-9_]*/",
+        r"""STRING: /([ubf]?r?|r[ubf])("(?!"").*?(?<!\\)(\\\\)*?"|'(?!'').*?(?<!\\)(\\\\)*?')/i""":
+            "STRING: /" + prefix + r'''("([^"\\\n]|\\[^\n])*"|'([^'\\\n]|\\[^\n])*')/''',
+        r"""LONG_STRING: /([ubf]?r?|r[ubf])(\"\"\".*?(?<!\\)(\\\\)*?\"\"\"|'''.*?(?<!\\)(\\\\)*?''')/is""".replace('\\"', '"'):
+            "LONG_STRING: /" + prefix + '("""' + body + '"""|' + "'''" + body.replace('"', "'") + "'''" + ")/",
+        '"0"             ("_"?  "0"                            )* /(?![1-9])/':
+            '"0"             ("_"?  "0"                            )*',
+    }
+    for a, b in swaps.items():
+        assert src.count(a) == 1, a
+        src = src.replace(a, b)
+    return src
+
+
+def python_texts(n, mutations_per_text, rng):
+    """Top-level definitions (a line at column 0 up to the next one) of n standard-library files,
+    then line- and character-level mutations of each."""
+    import sysconfig
+    lib = sysconfig.get_paths()["stdlib"]
+    files = sorted(f for f in os.listdir(lib) if f.endswith(".py"))
+    rng.shuffle(files)
+    blocks = []
+    for f in files[:n]:
+        lines = open(os.path.join(lib, f), encoding="utf-8", errors="replace").read().splitlines(keepends=True)
+        starts = [i for i, l in enumerate(lines) if l[:1] not in ("", " ", "\t", "\n", "#", ")", "]", "}")]
+        for a, b in zip(starts, starts[1:] + [len(lines)]):
+            block = "".join(lines[a:b])
+            if 0 < len(block) <= 3000 and block.isascii():
+                blocks.append(block)
+    rng.shuffle(blocks)
+    out = []
+    for block in blocks[: 40 * n]:
+        out.append(block)
+        lines = block.splitlines(keepends=True)
+        for _ in range(mutations_per_text):
+            t = list(lines)
+            i = rng.randrange(len(t))
+            op = rng.randrange(8)
+            if op == 0:
+                del t[i]
+            elif op == 1:
+                t.insert(i, t[i])
+            elif op == 2:
+                t[i] = " " * rng.choice([1, 2, 4]) + t[i]
+            elif op == 3:
+                t[i] = t[i][rng.choice([1, 2, 4]):] if t[i].startswith(" ") else t[i]
+            elif op == 4 and i + 1 < len(t):
+                t[i:i + 2] = [t[i].rstrip("\n") + " " + t[i + 1].lstrip()]
+            elif op == 5:
+                j = rng.randrange(len(t[i]) + 1)
+                t[i] = t[i][:j] + rng.choice("()[]{}") + t[i][j:]
+            elif op == 6:
+                t[i] = "\t" + t[i].lstrip(" ") if t[i].startswith("        ") else "\n" + t[i]
+            else:
+                text = "".join(t)
+                j = rng.randrange(len(text) + 1)
+                t = [text[:j] + rng.choice(["", "\n", " ", "#", ":", "\\\n", "\f"]) + text[j + rng.randint(0, 2):]]
+            out.append("".join(t))
+    return out
+
+
+def python_verdicts(grammar_text, texts):
+    """lark's LALR parser with PythonIndenter: DedentError and syntax errors are rejections; an
+    IndexError (a newline token without \\n: a comment at the very end) or the indenter's
+    AssertionError (a closing bracket with none open) are lark failing, not verdicts."""
+    import lark
+    from lark.indenter import PythonIndenter
+    parser = lark.Lark(grammar_text, parser="lalr", postlex=PythonIndenter(), start="file_input")
+    return parse_verdicts(parser, texts, (IndexError, AssertionError))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--gen", default=os.path.join(ROOT, ".build", "release", "gen"))
@@ -151,9 +241,42 @@ def main():
     ap.add_argument("--grammars", type=int, default=60, help="random grammars")
     ap.add_argument("--length", type=int, default=5, help="longest enumerated string for random grammars")
     ap.add_argument("--mutations", type=int, default=150, help="mutations per lark.lark text")
+    ap.add_argument("--python", type=int, default=0, help="standard-library files for the python.lark case (0: skip)")
+    ap.add_argument("--python-mutations", type=int, default=6, help="mutations per Python text")
+    ap.add_argument("--only-python", action="store_true", help="run the python.lark case alone")
     args = ap.parse_args()
     rng = random.Random(args.seed)
     report = {"texts": 0, "lark_errors": 0, "accepted": 0, "grammars": 0, "diffs": 0, "refused": []}
+
+    if args.python:
+        with tempfile.TemporaryDirectory() as d:
+            g = python_grammar()
+            path = os.path.join(d, "python.lark")
+            open(path, "w").write(g)
+            texts = python_texts(args.python, args.python_mutations, rng)
+            theirs = python_verdicts(g, texts)
+            ours, err = our_verdicts(args.gen, path, texts, ["--start", "file_input", "--postlex", "python"])
+            if ours is None:
+                report["refused"].append(("python.lark (ASCII terminals)", err, None))
+            else:
+                diff = [(t, a, b) for t, a, b in zip(texts, ours, theirs) if b is not None and a != b]
+                report["texts"] += sum(1 for b in theirs if b is not None)
+                report["lark_errors"] += sum(1 for b in theirs if b is None)
+                report["accepted"] += sum(1 for b in theirs if b)
+                report["grammars"] += 1
+                report["diffs"] += len(diff)
+                print(f"python.lark (ASCII terminals, PythonIndenter): {len(texts)} texts, "
+                      f"{sum(1 for b in theirs if b)} accepted by lark, {len(diff)} differ", flush=True)
+                for t, a, b in diff[:20]:
+                    print(f"DIFF python: {t[:300]!r}: ours {'accept' if a else 'reject'}, lark {'accept' if b else 'reject'}")
+        # The original python.lark: ours refuses its regexes (where and why), lark loads it.
+        ours, err = our_verdicts(args.gen, os.path.join(LARK_DIR, "python.lark"), ["x = 1\n"],
+                                 ["--start", "file_input", "--postlex", "python"])
+        print(f"python.lark as shipped: ours {'compiles' if ours is not None else 'refuses: ' + err}")
+    if args.only_python:
+        print(f"{report['grammars']} grammars judged, {report['texts']} texts ({report['accepted']} accepted by lark), "
+              f"{report['diffs']} verdicts differ; {report['lark_errors']} texts left out where lark itself failed")
+        sys.exit(1 if report["diffs"] else 0)
 
     # 1. lark.lark on Lark's own grammars and their mutations.
     lark_path = os.path.join(LARK_DIR, "lark.lark")

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Decoder
 import Foundation
+import Grammar
 
 /// The constraint options shared by `gen` (generate) and `gen check`: at most one of a JSON
 /// Schema, a regex, a GBNF grammar or a Lark grammar, read into a `Constraint`.
@@ -22,6 +23,12 @@ struct ConstraintOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("A Lark grammar file (start rule 'start'; %import reads beside it).", valueName: "path"))
     var lark: String?
 
+    @Option(name: .long, help: ArgumentHelp("The --lark start rule (default: start).", valueName: "rule"))
+    var start: String?
+
+    @Option(name: .long, help: ArgumentHelp("A --lark post-lexer, as Lark's postlex: python (lark.indenter.PythonIndenter: _NEWLINE, _INDENT, _DEDENT).", valueName: "name"))
+    var postlex: String?
+
     /// How many of the four options were given.
     var count: Int { [schema, regex, grammar, lark].compactMap { $0 }.count }
 
@@ -37,11 +44,19 @@ struct ConstraintOptions: ParsableArguments {
         if let grammar { return .gbnf(try read(grammar)) }
         if let lark {
             let dir = (lark as NSString).deletingLastPathComponent
-            return .lark(try read(lark)) { name in
+            let loader: @Sendable (String) -> String? = { name in
                 FileManager.default.contents(atPath: (dir as NSString).appendingPathComponent(name + ".lark"))
                     .map { String(decoding: $0, as: UTF8.self) }
             }
+            guard start != nil || postlex != nil else { return .lark(try read(lark), loader: loader) }
+            var options: IndentationPostLexer.Options? = nil
+            if let postlex {
+                guard postlex == "python" else { throw ValidationError("--postlex must be python (Lark's PythonIndenter)") }
+                options = .python
+            }
+            return .grammar(try Lark.compile(try read(lark), start: start ?? "start", postLexer: options, loader: loader))
         }
+        if start != nil || postlex != nil { throw ValidationError("--start and --postlex go with --lark") }
         return .none
     }
 }

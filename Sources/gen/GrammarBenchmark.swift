@@ -35,7 +35,13 @@ struct GrammarBenchmark: ParsableCommand {
     @Option(help: "Model GGUFs whose vocabularies to use (repeatable; default: the default model and Llama 3's vocab).")
     var vocab: [String] = []
 
-    @Option(help: "Workloads to run, comma separated: json, c, lark.")
+    @Option(help: "A Lark grammar for the python workload (start file_input, --postlex python; scripts/bench-masks.py writes python.lark with exact ASCII terminals).")
+    var pythonGrammar: String?
+
+    @Option(help: "The Python texts for the python workload (a folder of .py files).")
+    var pythonTexts: String?
+
+    @Option(help: "Workloads to run, comma separated: json, c, lark, python.")
     var workloads: String = "json,c,lark"
 
     @Option(help: "Use at most this many texts per workload (0: all).")
@@ -53,7 +59,7 @@ struct GrammarBenchmark: ParsableCommand {
     struct Workload {
         var name: String
         var grammarPath: String
-        var format: String   // "gbnf" or "lark"
+        var format: String   // "gbnf", "lark", or "lark-python" (start file_input, Python's indenter)
         var texts: [(name: String, bytes: [UInt8])]
     }
 
@@ -144,6 +150,7 @@ struct GrammarBenchmark: ParsableCommand {
     static func compile(_ w: Workload) throws -> CompiledGrammar {
         let text = try String(contentsOfFile: w.grammarPath, encoding: .utf8)
         if w.format == "gbnf" { return try GrammarCompiler.compile(GBNF.parse(text)) }
+        if w.format == "lark-python" { return try Lark.compile(text, start: "file_input", postLexer: .python) }
         let dir = (w.grammarPath as NSString).deletingLastPathComponent
         return try GrammarCompiler.compile(Lark.parse(text) { name in
             try? String(contentsOfFile: (dir as NSString).appendingPathComponent(name + ".lark"), encoding: .utf8)
@@ -184,8 +191,17 @@ struct GrammarBenchmark: ParsableCommand {
             }
             return finish(Workload(name: name, grammarPath: dir.appendingPathComponent("lark.lark").path,
                                    format: "lark", texts: texts))
+        case "python":
+            // python.lark under the indentation post-lexer, on real Python files.
+            guard let grammar = pythonGrammar, let dir = pythonTexts else {
+                throw ValidationError("the python workload needs --python-grammar and --python-texts (scripts/bench-masks.py passes them)")
+            }
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: dir))?.filter { $0.hasSuffix(".py") }.sorted() ?? []
+            guard !names.isEmpty else { throw ValidationError("no .py files in \(dir)") }
+            for n in names { texts.append((n, Array(try Data(contentsOf: URL(fileURLWithPath: dir).appendingPathComponent(n))))) }
+            return finish(Workload(name: name, grammarPath: grammar, format: "lark-python", texts: texts))
         default:
-            throw ValidationError("unknown workload '\(name)' (json, c, lark)")
+            throw ValidationError("unknown workload '\(name)' (json, c, lark, python)")
         }
     }
 

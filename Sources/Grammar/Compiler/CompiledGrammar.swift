@@ -51,6 +51,9 @@ public struct CompiledGrammar: Sendable {
     public let lexemeIsComplete: [Bool]
     /// Mask plans shared by every matcher of this grammar (per token trie); see `Matcher.fillMask`.
     let maskPlans: SharedMaskPlans
+    /// Python-style indentation handling between the lexemes and the rules (set by
+    /// `IndentationPostLexer.attach`, e.g. for Lark's python.lark); nil for plain grammars.
+    public internal(set) var postLexer: IndentationPostLexer? = nil
 
     /// Transition-table entries (4 bytes each) that compile-time determinization may fill, over
     /// all lexemes; lexemes past it stay lazy.

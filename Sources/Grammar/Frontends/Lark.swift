@@ -21,10 +21,18 @@ public enum Lark {
     public static func parse(
         _ source: String, start: String = "start", loader: ((String) -> String?)? = nil
     ) throws(GrammarError) -> GrammarIR {
+        try parse(source, start: start, loader: loader, postLexed: [])
+    }
+
+    /// `parse`, allowing the `%declare`d terminals named in `postLexed` (a post-lexer makes them).
+    static func parse(
+        _ source: String, start: String, loader: ((String) -> String?)?, postLexed: Set<String>
+    ) throws(GrammarError) -> GrammarIR {
         guard source.utf8.count <= 8 << 20 else { throw GrammarError("grammar source over the limit of 8 MiB") }
         var definitions = try LarkModuleReader.read(source)
         try definitions.resolveImports(loader: loader)
         var resolver = LarkResolver(definitions)
+        resolver.postLexed = postLexed
         return try resolver.resolve(start: start)
     }
 }

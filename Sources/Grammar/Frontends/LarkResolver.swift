@@ -10,6 +10,8 @@ struct LarkResolver {
     var instances: [TemplateKey: RuleID] = [:]
     /// Terminals named by `%declare` only: a post-lexer makes them, no grammar can.
     var declaredOnly: [TerminalID: SourceLocation] = [:]
+    /// Declared terminals a post-lexer produces (`Lark.compile(…, postLexer:)`): allowed.
+    var postLexed: Set<String> = []
     /// Templates being instantiated, innermost last.
     var instantiating: [String] = []
 
@@ -186,10 +188,12 @@ struct LarkResolver {
         guard !declaredOnly.isEmpty else { return }
         for r in g.reachableRules.sorted() {
             var hit: TerminalID?
-            g[r].body.forEachTerminalReference { if declaredOnly[$0] != nil, hit == nil { hit = $0 } }
+            g[r].body.forEachTerminalReference {
+                if declaredOnly[$0] != nil, !postLexed.contains(g[$0].name), hit == nil { hit = $0 }
+            }
             if let t = hit {
                 throw GrammarError(
-                    "terminal \(g[t].name) is only declared (%declare at \(declaredOnly[t]!)): a post-lexer such as Lark's indenter produces it, which a grammar cannot enforce; used by rule '\(g[r].name)'",
+                    "terminal \(g[t].name) is only declared (%declare at \(declaredOnly[t]!)): a post-lexer such as Lark's indenter produces it, which a grammar alone cannot enforce; used by rule '\(g[r].name)' (for Lark's PythonIndenter: `Lark.compile(…, postLexer: .python)`, `gen --postlex python`)",
                     at: g[r].location)
             }
         }

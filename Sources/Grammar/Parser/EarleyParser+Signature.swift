@@ -73,7 +73,7 @@ extension EarleyParser {
             var a: UInt64 = 0x243F_6A88_85A3_08D3, b: UInt64 = 0x1319_8A2E_0370_7344
             for j in itemStart[r]..<itemStart[r + 1] {
                 let it = items[j]
-                let dot = it >> 32
+                let dot = signatureDot(it)   // with the post-lexer's attribute, if any
                 let o = Int(it & 0xFFFF_FFFF)
                 let (oa, ob) = o == r ? (UInt64(0x5E1F), UInt64(0x5E1F)) : (s.sigA[o], s.sigB[o])
                 a &+= signatureMix(signatureMix(dot ^ 0xA0A0_0000_0000) ^ oa)
@@ -90,6 +90,11 @@ extension EarleyParser {
             let ls = UInt64(UInt32(bitPattern: x.lexeme)) << 32 | UInt64(UInt32(bitPattern: x.state))
             a &+= signatureMix(signatureMix(ls ^ 0xC0C0) ^ oa)
             b &+= signatureMix(signatureMix(ls &+ 0x0D0D_0000) &+ ob &* 5)
+        }
+        if indentation != nil {
+            let (pa, pb) = indentationSignature(row: k, &s)
+            a &+= pa
+            b &+= pb
         }
         return ParserSignature(a: signatureMix(a ^ UInt64(activeStart[k + 1] - activeStart[k]) << 40),
                                b: signatureMix(b))

@@ -65,7 +65,14 @@ public struct EarleyParser {
     var itemSeen = StampedSet()
     /// Deduplication of lexemes in progress when a row has many (small rows scan linearly).
     var activeSeen: Set<Active> = []
-    var completions: [(Int32, Int32)] = []
+    /// Lexemes completed by the byte being read: (lexeme, origin, automaton state).
+    var completions: [(Int32, Int32, Int32)] = []
+    /// The indentation post-lexer's state, when the grammar has one (`EarleyParser+Indentation`).
+    var indentation: IndentationState?
+    /// The bits of an item's high word that hold its dot (the rest: the post-lexer's attribute).
+    let dotMask: UInt64
+    /// `indentation != nil`, as a plain flag for the hot loops.
+    let hasPostLexer: Bool
     /// `startedStamp[l] == rowStamp`: lexeme `l` was started in the row being finished.
     var startedStamp: [UInt32]
     var rowStamp: UInt32 = 0
@@ -84,6 +91,9 @@ public struct EarleyParser {
         self.lexemeIsIgnored = grammar.lexemes.map(\.isIgnored)
         self.lexemeIsNullable = grammar.lexemes.map(\.isNullable)
         self.startedStamp = [UInt32](repeating: 0, count: grammar.lexemes.count)
+        self.indentation = grammar.postLexer.map { IndentationState($0) }
+        self.dotMask = grammar.postLexer == nil ? 0xFFFF_FFFF : IndentationState.dotMask
+        self.hasPostLexer = grammar.postLexer != nil
         items.reserveCapacity(256)
         actives.reserveCapacity(64)
         itemStart.reserveCapacity(256)
@@ -147,10 +157,19 @@ public struct EarleyParser {
                 while j < actives.count && actives[j] != b { j += 1 }
                 if j == actives.count { actives.append(b) }
             }
-            if dfas[l].isAccepting(s) { completions.append((a.lexeme, a.origin)) }
+            if dfas[l].isAccepting(s) { completions.append((a.lexeme, a.origin, s)) }
         }
         itemSeen.clear()
-        for (l, o) in completions {
+        if hasPostLexer {
+            indentation!.pushRow(byte)
+            do { try completeWithIndentation(row: newRow) } catch {
+                indentation!.popRows(1)
+                actives.removeSubrange(activesFrom...)
+                items.removeSubrange(itemsFrom...)
+                throw error
+            }
+        }
+        for (l, o, _) in completions where !hasPostLexer {
             let from = itemStart[Int(o)], to = itemStart[Int(o) + 1]
             if lexemeIsIgnored[Int(l)] {
                 for j in from..<to { addItem(items[j]) }
@@ -166,11 +185,13 @@ public struct EarleyParser {
         do { ok = try finishRow(row: newRow, itemsFrom: itemsFrom, activesFrom: activesFrom) } catch {
             items.removeSubrange(itemsFrom...)
             actives.removeSubrange(activesFrom...)
+            if indentation != nil { indentation!.popRows(1) }
             throw error
         }
         if !ok {
             items.removeSubrange(itemsFrom...)
             actives.removeSubrange(activesFrom...)
+            if indentation != nil { indentation!.popRows(1) }
         }
         return ok
     }
@@ -195,6 +216,7 @@ public struct EarleyParser {
         accepting.removeSubrange((row + 1)...)
         items.removeSubrange(itemStart[row + 1]...)
         actives.removeSubrange(activeStart[row + 1]...)
+        if indentation != nil { indentation!.popRows(count) }
     }
 
     @inline(__always)
@@ -215,26 +237,35 @@ public struct EarleyParser {
         while i < items.count {
             let it = items[i]
             i += 1
-            let dot = Int(it >> 32)
+            let dot = Int((it >> 32) & dotMask)
             let origin = Int(it & 0xFFFF_FFFF)
             let sym = symbols[dot]
             if sym == CompiledGrammar.end {
-                if origin == row {
-                    if dot == 1 { isAccept = true }
-                    continue   // empty span: handled at prediction (Aycock–Horspool)
-                }
-                if dot == 1 && origin == 0 { isAccept = true }
-                let lhs = lhsAt[dot]
-                for j in itemStart[origin]..<itemStart[origin + 1] {
-                    let w = items[j]
-                    if symbols[Int(w >> 32)] == lhs { addItem(w + (1 << 32)) }
+                if hasPostLexer {
+                    // Acceptance is decided after the row (`acceptsAtEnd`: open blocks close there).
+                    if origin != row { try completeWithIndentation(it, dot: dot, origin: origin) }
+                } else {
+                    if origin == row {
+                        if dot == 1 { isAccept = true }
+                        continue   // empty span: handled at prediction (Aycock–Horspool)
+                    }
+                    if dot == 1 && origin == 0 { isAccept = true }
+                    let lhs = lhsAt[dot]
+                    for j in itemStart[origin]..<itemStart[origin + 1] {
+                        let w = items[j]
+                        if symbols[Int(w >> 32)] == lhs { addItem(w + (1 << 32)) }
+                    }
                 }
             } else if sym >= 0 {
                 let n = Int(sym)
+                // The post-lexer's attribute (high bits, 0 without one) is inherited.
+                let attribute = it & ~(dotMask << 32 | 0xFFFF_FFFF)
                 for p in Int(productionOffsets[n])..<Int(productionOffsets[n + 1]) {
-                    addItem(UInt64(UInt32(productionStarts[p])) << 32 | UInt64(row))
+                    addItem(attribute | UInt64(UInt32(productionStarts[p])) << 32 | UInt64(row))
                 }
                 if nullable[n] { addItem(it + (1 << 32)) }
+            } else if hasPostLexer {
+                try expectWithIndentation(it, lexeme: -2 - sym, row: row)
             } else {
                 let l = -2 - sym
                 if startedStamp[Int(l)] != rowStamp {
@@ -248,7 +279,10 @@ public struct EarleyParser {
             }
         }
         // Ignored terminals may start wherever items stand (also after the last lexeme).
-        if items.count > itemsFrom {
+        if hasPostLexer {
+            try startIgnoredWithIndentation(row: row, itemsFrom: itemsFrom)
+            isAccept = try acceptsAtEnd(row: row, itemsFrom: itemsFrom)
+        } else if items.count > itemsFrom {
             for l in ignoredLexemes { try startLexeme(l, row: row) }
         }
         if actives.count - activesFrom > limits.maxLexemesPerRow {
