@@ -51,7 +51,7 @@ final class SharedLexemeAutomataTests: XCTestCase {
         XCTAssertEqual(cold.lexemeIsComplete, first.lexemeIsComplete)
         XCTAssertEqual(cold.lexemes[0].dfa.table, first.lexemes[0].dfa.table)
         XCTAssertFalse(cold.lexemes[0].dfa.classMemo === first.lexemes[0].dfa.classMemo)
-        var p = EarleyParser(cold)
+        var p = try EarleyParser(cold)
         XCTAssertTrue(try p.push(bytes: Array("id0042!".utf8)))
         XCTAssertTrue(p.isAccepting)
         XCTAssertEqual(cold.lexemes[0].dfa.boundedEquivalenceClasses(depth: 3),
