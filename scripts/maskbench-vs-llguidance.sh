@@ -2,12 +2,13 @@
 # MaskBench side by side: `gen maskbench` and llguidance (peerbench, pip) on the same files, with
 # the same tokenizer, in the same run; prints both tables (common schema ids only).
 #
-#   scripts/maskbench-vs-llguidance.sh [--sample N] [--time-limit S] [--out DIR] [--compile-only] PATH...
+#   scripts/maskbench-vs-llguidance.sh [--sample N] [--time-limit S] [--out DIR] [--compile-only] [--cold] PATH...
 #
 # Default PATH: ../shared/jsonschemabench. Needs a release build of gen (it builds one) and a venv
 # with llguidance (.venv-peers, created on first use on top of the system's packages, where pip
 # installed llguidance). Runs resume: existing records are kept. --compile-only: ours only compiles
 # (status compiled / compile_error, TTFM and its phases), llguidance runs the whole protocol.
+# --cold: ours empties its process-wide lexeme automata before each schema (`--cold-lexemes`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SHARED="${STRUCTGEN_SHARED:-../shared}"
@@ -19,7 +20,8 @@ while [ $# -gt 0 ]; do
     --sample) SAMPLE="$2"; shift 2 ;;
     --time-limit) LIMIT="$2"; shift 2 ;;
     --out) OUT="$2"; shift 2 ;;
-    --compile-only) ONLY=(--compile-only); shift ;;
+    --compile-only) ONLY+=(--compile-only); shift ;;
+    --cold) ONLY+=(--cold-lexemes); shift ;;
     *) PATHS+=("$1"); shift ;;
   esac
 done

@@ -46,6 +46,9 @@ struct MaskBenchCommand: ParsableCommand {
     @Flag(help: "With --compile-only: also time the first mask.")
     var firstMask = false
 
+    @Flag(help: "Empty the process-wide store of lexeme automata before each schema: TTFM as in a fresh process (cold), not after similar schemas (warm, the default).")
+    var coldLexemes = false
+
     @Flag(help: "Treat the paths as record files (JSON lines) and print their table side by side (common ids).")
     var summary = false
 
@@ -95,6 +98,7 @@ struct MaskBenchCommand: ParsableCommand {
         for (n, file) in files.enumerated() {
             let id = (file as NSString).lastPathComponent
             if done.contains(id) { continue }
+            if coldLexemes { ByteDFA.resetSharedLexemeAutomata(enabled: true) }
             let record = runFile(file, id: id, tokenizer: tok, trie: trie, mask: &mask)
             handle.write(Data((JSONWriter.string(record) + "\n").utf8))
             if n % 500 == 0 { FileHandle.standardError.write(Data("maskbench: \(n)/\(files.count)\n".utf8)) }

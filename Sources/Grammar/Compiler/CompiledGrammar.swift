@@ -65,18 +65,28 @@ public struct CompiledGrammar: Sendable {
     @inlinable
     public static func lexemeSymbol(_ lexeme: Int32) -> Int32 { -2 - lexeme }
 
+    /// Determinizes the lexemes within `eagerTableBudget` (unless `complete` says which already
+    /// are: a grammar rebuilt from another's lexemes). A lexeme whose automaton needs more
+    /// derivative work than its `ByteDFA.Limits.maxWork` (intersections of complemented patterns)
+    /// is an error here, at compile time, rather than a stall at the first mask.
     init(lexemes: [Lexeme], symbols: [Int32], lhsAt: [Int32], productionOffsets: [Int32],
-         productionStarts: [Int32], nullable: [Bool], nonterminalNames: [String], startNonterminal: Int32) {
+         productionStarts: [Int32], nullable: [Bool], nonterminalNames: [String], startNonterminal: Int32,
+         complete given: [Bool]? = nil) throws(GrammarError) {
         var lexemes = lexemes
-        var complete = [Bool](repeating: false, count: lexemes.count)
-        var budget = Self.eagerTableBudget
+        var complete = given ?? [Bool](repeating: false, count: lexemes.count)
+        var budget = given == nil ? Self.eagerTableBudget : 0
         for i in lexemes.indices where budget > 0 {
             var dfa = lexemes[i].dfa
-            // A regex over its expression budget stays lazy: parsing reports the error where it arises.
-            if (try? dfa.determinizeEagerly(maxTableEntries: min(budget, Self.eagerTableBudget / 4))) == true {
-                complete[i] = true
-                lexemes[i].dfa = dfa
-                budget -= dfa.table.count
+            do {
+                if try dfa.determinizeEagerlyShared(maxTableEntries: min(budget, Self.eagerTableBudget / 4)) {
+                    complete[i] = true
+                    lexemes[i].dfa = dfa
+                    budget -= dfa.table.count
+                }
+            } catch {
+                // Too costly per derivative: refuse now. Over the state or expression budget: stay
+                // lazy (parsing reports the error where it arises, if it does).
+                if ByteDFA.isWorkBudgetError(error) { throw GrammarError("lexeme '\(lexemes[i].name)': \(error)") }
             }
         }
         self.lexemes = lexemes

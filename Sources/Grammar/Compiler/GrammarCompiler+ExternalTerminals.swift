@@ -42,14 +42,20 @@ extension GrammarCompiler {
             var checker = FusionCheck(ir: placeholder, external: Set(external.keys))
             for r in placeholder.rules { try checker.alternatives(r.body) }
         }
-        let g = try compile(placeholder, limits: limits, direct: external)
+        let g: CompiledGrammar
+        do { g = try compile(placeholder, limits: limits, direct: external) } catch {
+            // Name the terminal in errors as the caller did, not by its placeholder.
+            var e = error
+            for (placeholderName, name) in originalName { e.message = e.message.replacing(placeholderName, with: name) }
+            throw e
+        }
         var lexemes = g.lexemes
         for i in lexemes.indices {
             if let name = originalName[lexemes[i].name] { lexemes[i].name = name }
         }
-        return CompiledGrammar(lexemes: lexemes, symbols: g.symbols, lhsAt: g.lhsAt, productionOffsets: g.productionOffsets,
+        return try CompiledGrammar(lexemes: lexemes, symbols: g.symbols, lhsAt: g.lhsAt, productionOffsets: g.productionOffsets,
                                productionStarts: g.productionStarts, nullable: g.nullable, nonterminalNames: g.nonterminalNames,
-                               startNonterminal: g.startNonterminal)
+                               startNonterminal: g.startNonterminal, complete: g.lexemeIsComplete)
     }
 }
 

@@ -177,7 +177,7 @@ private struct Builder {
         if case .terminal(let t) = e, let x = direct[t] {
             // Built once, from the given expression (no placeholder automaton to throw away).
             let l = Int32(lexemes.count)
-            lexemes.append(.init(name: ir[t].name, dfa: ByteDFA(x.regex, root: x.root), isNullable: x.regex.isNullable(x.root), isIgnored: ignored))
+            lexemes.append(.init(name: ir[t].name, dfa: ByteDFA.forLexeme(x.regex, root: x.root), isNullable: x.regex.isNullable(x.root), isIgnored: ignored))
             lexemeByKey[key] = l
             directLexemes.insert(Int(l))
             return l
@@ -190,7 +190,7 @@ private struct Builder {
         if rx.overBudget {
             throw GrammarError("lexeme '\(name)' needs more than \(limits.maxRegexExpressions) regex expressions", at: loc)
         }
-        let dfa = ByteDFA(rx, root: root)
+        let dfa = ByteDFA.forLexeme(rx, root: root)
         let l = Int32(lexemes.count)
         lexemes.append(.init(name: name, dfa: dfa, isNullable: rx.isNullable(root), isIgnored: ignored))
         lexemeByKey[key] = l
@@ -294,7 +294,7 @@ private struct Builder {
             }
             offsets.append(Int32(starts.count))
         }
-        return CompiledGrammar(lexemes: lexemes, symbols: symbols, lhsAt: lhsAt, productionOffsets: offsets,
+        return try CompiledGrammar(lexemes: lexemes, symbols: symbols, lhsAt: lhsAt, productionOffsets: offsets,
                                productionStarts: starts, nullable: nullable, nonterminalNames: names, startNonterminal: 0)
     }
 }

@@ -1,6 +1,9 @@
 extension ByteDFA {
     /// Determinizes every state reachable from the initial state and marks each live or dead, when
-    /// that fits in `maxTableEntries` transition-table entries; returns whether it did.
+    /// that fits in `maxTableEntries` transition-table entries; returns whether it did. Throws a
+    /// budget error past `limits.maxWork` derivative steps (`ByteDFA.isWorkBudgetError`).
+    ///
+    /// Complete automata memoize their state classes (`boundedEquivalenceClasses`) for all copies.
     ///
     /// A complete DFA never changes again (`next` and `isDead` only read), so copies of it share one
     /// table and its state numbers mean the same thing in every parser. The matcher relies on that
@@ -15,14 +18,16 @@ extension ByteDFA {
     @discardableResult
     public mutating func determinizeEagerly(maxTableEntries budget: Int) throws(RegexError) -> Bool {
         var s = 0
+        let start = ir.work
         while s < stateExpr.count {
             for cls in 0..<classCount where table[s << rowShift | cls] < 0 {
                 if table.count + (1 << rowShift) > budget { return false }
-                _ = try computeTransition(State(s), cls)
+                _ = try searchStep(State(s), cls, since: start)
             }
             s += 1
         }
         try computeLiveness(from: initialState)
+        classMemo = StateClassMemo()
         return true
     }
 }
@@ -42,6 +47,11 @@ extension ByteDFA {
     /// Set(dfa.boundedEquivalenceClasses(depth: 4)!).count   // 6: dead, and 0, 1, 2, 3, 4+ a's left
     /// ```
     public func boundedEquivalenceClasses(depth: Int, maxWork: Int = 20_000_000) -> [Int32]? {
+        guard let memo = classMemo, maxWork == 20_000_000 else { return computeBoundedEquivalenceClasses(depth: depth, maxWork: maxWork) }
+        return memo.value(depth) { computeBoundedEquivalenceClasses(depth: depth, maxWork: maxWork) }
+    }
+
+    private func computeBoundedEquivalenceClasses(depth: Int, maxWork: Int) -> [Int32]? {
         let n = stateExpr.count
         guard n * classCount * Swift.max(1, Swift.min(depth, n)) <= maxWork else { return nil }
         var cls = [Int32](repeating: 0, count: n)

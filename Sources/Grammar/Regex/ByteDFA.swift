@@ -30,9 +30,17 @@ public struct ByteDFA: Sendable {
         /// 4 bytes each: 16 MiB by default). Together with `maxStates` this bounds the work of
         /// `isDead` and `determinizeAll` to a few seconds at worst.
         public var maxTableEntries: Int
-        public init(maxStates: Int = 250_000, maxTableEntries: Int = 1 << 22) {
+        /// The most derivative work (`RegexIR.work` units: derivative calls plus operands
+        /// normalized) one search may spend: an emptiness check (`isDead`, `isEmptyLanguage`),
+        /// `computeLiveness`, `determinizeEagerly`, a shortest or random path. States and table
+        /// entries do not bound time: one derivative of an intersection of complemented patterns
+        /// can cost thousands of units. Single steps (`next`) are not budgeted: each costs at
+        /// most one derivative.
+        public var maxWork: Int
+        public init(maxStates: Int = 250_000, maxTableEntries: Int = 1 << 22, maxWork: Int = ByteDFA.defaultMaxWork) {
             self.maxStates = maxStates
             self.maxTableEntries = maxTableEntries
+            self.maxWork = maxWork
         }
     }
 
@@ -58,6 +66,16 @@ public struct ByteDFA: Sendable {
     var liveness: [UInt8] = []
     var stateIndex: [UInt64: Int32] = [:]
     public let limits: Limits
+    /// The expression's canonical form, for automata from `forLexeme` (the key under which a
+    /// completed copy is shared process-wide).
+    var sharedKey: RegexIR.CanonicalForm?
+    /// Set once the automaton is complete (`determinizeEagerly`): its state classes, shared by
+    /// every copy.
+    var classMemo: StateClassMemo?
+    /// The default `Limits.maxWork`: high enough for every lexeme of jsonschemabench's sample
+    /// (a `time` format or a 10,000-character string determinizes within it), low enough to end
+    /// the emptiness check of `Handwritten---allany14` (intersections of complemented patterns).
+    public static let defaultMaxWork = 8_000_000
     /// The start state.
     public private(set) var initialState: State = 0
 
@@ -123,6 +141,30 @@ public struct ByteDFA: Sendable {
 
     /// The number of states built so far.
     public var stateCount: Int { stateExpr.count }
+
+    /// Derivative work spent in this automaton's arena so far (`RegexIR.work`).
+    public var work: Int { ir.work }
+
+    /// The transition from `state` by class `cls` within a search that began when the arena's
+    /// work was `start`: a budget error once the search has spent more than `limits.maxWork`.
+    @inline(__always)
+    mutating func searchStep(_ state: State, _ cls: Int, since start: Int) throws(RegexError) -> State {
+        let t = table[Int(state) << rowShift | cls]
+        if t >= 0 { return t }
+        if ir.work - start > limits.maxWork { throw Self.workBudgetError(limits.maxWork) }
+        return try computeTransition(state, cls)
+    }
+
+    /// The error of a search over `Limits.maxWork`.
+    static func workBudgetError(_ limit: Int) -> RegexError {
+        RegexError(.budget, offset: nil, "regex automaton needs more than \(limit) derivative steps (intersections or complements too costly to determinize)")
+    }
+
+    /// True if `error` is the error of a search over `Limits.maxWork` (the automaton is too costly
+    /// to explore, as opposed to merely large).
+    public static func isWorkBudgetError(_ error: RegexError) -> Bool {
+        error.kind == .budget && error.reason.hasSuffix("too costly to determinize)")
+    }
 
     /// The expression a state stands for.
     public func expression(of state: State) -> RegexIR.Expr { stateExpr[Int(state)] }
@@ -193,13 +235,13 @@ public struct ByteDFA: Sendable {
         var queue: [State] = [state]
         var head = 0
         var found: State? = nil
+        let start = ir.work
         while head < queue.count {
             let s = queue[head]; head += 1
             if accepting[Int(s)] { found = s; break }
             if liveness[Int(s)] == 2 { continue }
             for cls in 0..<classCount {
-                var t = table[Int(s) << rowShift | cls]
-                if t < 0 { t = try computeTransition(s, cls) }
+                let t = try searchStep(s, cls, since: start)
                 if t == Self.deadState || parent[t] != nil { continue }
                 parent[t] = (s, cls)
                 queue.append(t)
@@ -226,14 +268,14 @@ public struct ByteDFA: Sendable {
         var visited: Set<State> = [state]
         // Each frame: a state and the next class to try.
         var stack: [(State, Int)] = [(state, 0)]
+        let start = ir.work
         while let (s, cls) = stack.last {
             if cls == classCount {
                 stack.removeLast()
                 continue
             }
             stack[stack.count - 1].1 = cls + 1
-            var t = table[Int(s) << rowShift | cls]
-            if t < 0 { t = try computeTransition(s, cls) }
+            let t = try searchStep(s, cls, since: start)
             if t == Self.deadState || liveness[Int(t)] == 2 || !visited.insert(t).inserted { continue }
             if accepting[Int(t)] || liveness[Int(t)] == 1 {
                 stack.append((t, 0))
@@ -276,6 +318,7 @@ public struct ByteDFA: Sendable {
         var path: [State] = [s]
         var out: [UInt8] = []
         var order = Array(0..<classCount)
+        let start = ir.work
         walk: while out.count < maxLength {
             if accepting[Int(s)] && rng.next() % 4 == 0 { return out }
             // Try the classes in random order (Fisher–Yates, lazily) until one leads somewhere.
@@ -283,8 +326,7 @@ public struct ByteDFA: Sendable {
                 let j = i + Int(rng.next() % UInt64(classCount - i))
                 order.swapAt(i, j)
                 let cls = order[i]
-                var t = table[Int(s) << rowShift | cls]
-                if t < 0 { t = try computeTransition(s, cls) }
+                let t = try searchStep(s, cls, since: start)
                 if t == Self.deadState || liveness[Int(t)] == 2 { continue }
                 let members = classMembers[cls]
                 out.append(members[Int(rng.next() % UInt64(members.count))])
@@ -321,11 +363,11 @@ public struct ByteDFA: Sendable {
         var seen: Set<State> = [state]
         var order: [State] = [state]
         var head = 0
+        let start = ir.work
         while head < order.count {
             let s = order[head]; head += 1
             for cls in 0..<classCount {
-                var t = table[Int(s) << rowShift | cls]
-                if t < 0 { t = try computeTransition(s, cls) }
+                let t = try searchStep(s, cls, since: start)
                 if seen.insert(t).inserted { order.append(t) }
             }
         }

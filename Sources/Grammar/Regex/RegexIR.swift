@@ -93,6 +93,12 @@ public struct RegexIR: Sendable {
     /// Set when `limits.maxExpressions` is exceeded; further expressions are still built (so the
     /// caller can unwind), and callers check it to report a budget error.
     public private(set) var overBudget = false
+    /// Derivative work done in this arena so far: one unit per derivative call (memoized or not:
+    /// a memo hit on each of a thousand operands costs as much as computing a few) plus one per
+    /// operand normalized by `or`/`and`. `ByteDFA` budgets it, because the
+    /// cost of one derivative of a large intersection or complement is not bounded by the number
+    /// of states or expressions (every derivative re-normalizes the whole operand list).
+    public private(set) var work = 0
 
     /// The empty language.
     public static let nothing = Expr(0)
@@ -275,6 +281,7 @@ public struct RegexIR: Sendable {
         var hasEmpty = false
         var stack = alternatives
         while let x = stack.popLast() {
+            work &+= 1
             switch node(x) {
             case .nothing: continue
             case .empty: hasEmpty = true
@@ -307,6 +314,7 @@ public struct RegexIR: Sendable {
         var hasEmpty = false
         var stack = parts
         while let x = stack.popLast() {
+            work &+= 1
             switch node(x) {
             case .nothing: return Self.nothing
             case .empty: hasEmpty = true
@@ -377,6 +385,7 @@ public struct RegexIR: Sendable {
     /// byte (0 start of text, 1 word, 2 other). Assertions at the front are decided with the
     /// previous context and `b`; the concatenation spine is walked iteratively.
     mutating func derivative(_ e: Expr, _ b: UInt8, context: UInt8) -> Expr {
+        work &+= 1
         if !firstBytes[Int(e.id)].contains(b) { return Self.nothing }
         let ctx: UInt8 = contextual[Int(e.id)] ? context : 0
         let key = UInt64(UInt32(e.id)) << 10 | UInt64(ctx) << 8 | UInt64(b)
