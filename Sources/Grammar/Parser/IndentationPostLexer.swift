@@ -207,7 +207,7 @@ extension IndentationPostLexer {
             variants.append(row)
         }
         for i in variants.indices { variants[i] += [Int32](repeating: -1, count: lexemes.count - g.lexemes.count) }
-        var out = CompiledGrammar(lexemes: lexemes, symbols: g.symbols, lhsAt: g.lhsAt, productionOffsets: g.productionOffsets,
+        var out = try CompiledGrammar(lexemes: lexemes, symbols: g.symbols, lhsAt: g.lhsAt, productionOffsets: g.productionOffsets,
                                   productionStarts: g.productionStarts, nullable: g.nullable,
                                   nonterminalNames: g.nonterminalNames, startNonterminal: g.startNonterminal)
         delta += [Int8](repeating: 0, count: lexemes.count - g.lexemes.count)
